@@ -1,0 +1,215 @@
+// Package config loads the daemon's configuration from an optional YAML file
+// and from MFA_REMINDER_* environment variables, which override the file.
+//
+// Behaviour settings that admins change in WHMCS (alerts, email frequency)
+// are not read here: package settings merges them over the Defaults section.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the complete daemon configuration.
+type Config struct {
+	Database DatabaseConfig `yaml:"database"`
+	// Listen is the HTTP listen address as host:port.
+	Listen string `yaml:"listen"`
+	// APIToken is the bearer token that the WHMCS hook and API clients send.
+	APIToken string `yaml:"api_token"`
+	// WHMCSURL overrides tblconfiguration SystemURL in links, for installs
+	// where SystemURL is empty or points at an internal name.
+	WHMCSURL string `yaml:"whmcs_url"`
+	// RunAt is the local time of the daily reminder pass, as HH:MM.
+	RunAt string `yaml:"run_at"`
+	// Timezone is the IANA time zone that RunAt is read in.
+	Timezone string         `yaml:"timezone"`
+	SMTP     SMTPConfig     `yaml:"smtp"`
+	Scope    ScopeConfig    `yaml:"scope"`
+	Defaults DefaultsConfig `yaml:"defaults"`
+	Log      LogConfig      `yaml:"log"`
+
+	// Sources maps each dotted key to where its value came from:
+	// SourceDefault, SourceFile or SourceEnv.
+	Sources map[string]string `yaml:"-"`
+}
+
+// DatabaseConfig holds the MySQL connection to the WHMCS database.
+type DatabaseConfig struct {
+	// DSN is a go-sql-driver/mysql DSN such as user:pass@tcp(host:3306)/whmcs.
+	DSN             string        `yaml:"dsn"`
+	MaxOpenConns    int           `yaml:"max_open_conns"`
+	MaxIdleConns    int           `yaml:"max_idle_conns"`
+	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime"`
+	// QueryTimeout bounds every query that has no tighter deadline.
+	QueryTimeout time.Duration `yaml:"query_timeout"`
+}
+
+// SMTPConfig holds the outgoing mail server.
+type SMTPConfig struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// Encryption is none, starttls or tls.
+	Encryption string `yaml:"encryption"`
+	// From and FromName default to the WHMCS Email and CompanyName settings.
+	From     string `yaml:"from"`
+	FromName string `yaml:"from_name"`
+	// HELO is the name sent in EHLO; empty means the machine's host name.
+	HELO    string        `yaml:"helo"`
+	Timeout time.Duration `yaml:"timeout"`
+	// OutboxDir, when set, makes the daemon write each message as an .eml
+	// file into this folder instead of talking to an SMTP server.
+	OutboxDir string `yaml:"outbox_dir"`
+}
+
+// ScopeConfig decides which users count.
+type ScopeConfig struct {
+	// ClientStatuses lists the tblclients.status values that put a linked
+	// user in scope.
+	ClientStatuses []string `yaml:"client_statuses"`
+}
+
+// DefaultsConfig holds the behaviour settings used when the WHMCS addon
+// has no row for them.
+type DefaultsConfig struct {
+	EnableAlert   bool   `yaml:"enable_alert"`
+	AlertStyle    string `yaml:"alert_style"`
+	SecurityURL   string `yaml:"security_url"`
+	EnableEmail   bool   `yaml:"enable_email"`
+	FrequencyDays int    `yaml:"frequency_days"`
+}
+
+// LogConfig sets the log level (debug, info, warn, error) and format
+// (text or json).
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Where a configuration value came from.
+const (
+	SourceDefault = "default"
+	SourceFile    = "config file"
+	SourceEnv     = "environment"
+)
+
+// Default returns the configuration used when neither a file nor the
+// environment sets a key.
+func Default() *Config {
+	return &Config{
+		Database: DatabaseConfig{
+			MaxOpenConns: 10,
+			MaxIdleConns: 5,
+			// Below the common MySQL wait_timeout settings of hosting
+			// servers, so the pool never hands out a connection the server
+			// has already closed.
+			ConnMaxLifetime: 3 * time.Minute,
+			QueryTimeout:    30 * time.Second,
+		},
+		Listen:   "127.0.0.1:8087",
+		RunAt:    "09:00",
+		Timezone: "UTC",
+		SMTP: SMTPConfig{
+			Port:       587,
+			Encryption: "starttls",
+			Timeout:    30 * time.Second,
+		},
+		Scope: ScopeConfig{ClientStatuses: []string{"Active"}},
+		Defaults: DefaultsConfig{
+			EnableAlert:   true,
+			AlertStyle:    "warning",
+			EnableEmail:   true,
+			FrequencyDays: 30,
+		},
+		Log:     LogConfig{Level: "info", Format: "text"},
+		Sources: map[string]string{},
+	}
+}
+
+// Load reads the YAML file at path, when path is not empty, then applies
+// the environment variables found by lookup. It does not validate.
+func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
+	cfg := Default()
+
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config file: %w", err)
+		}
+		if err := cfg.decodeYAML(data); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+
+	var problems []string
+	for _, v := range envVars {
+		value, ok := lookup(v.name)
+		if !ok {
+			continue
+		}
+		if err := v.set(cfg, value); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", v.name, err))
+			continue
+		}
+		cfg.Sources[v.key] = SourceEnv
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+
+	return cfg, nil
+}
+
+func (c *Config) decodeYAML(data []byte) error {
+	decoder := yaml.NewDecoder(bytes.NewReader(data))
+	decoder.KnownFields(true)
+	if err := decoder.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+
+	var tree map[string]any
+	if err := yaml.Unmarshal(data, &tree); err != nil {
+		return err
+	}
+	markFileKeys(c.Sources, "", tree)
+
+	return nil
+}
+
+// markFileKeys records every leaf key present in the YAML tree.
+func markFileKeys(sources map[string]string, prefix string, tree map[string]any) {
+	for key, value := range tree {
+		name := prefix + key
+		if sub, ok := value.(map[string]any); ok {
+			markFileKeys(sources, name+".", sub)
+			continue
+		}
+		sources[name] = SourceFile
+	}
+}
+
+// Source returns where the value of a dotted key came from.
+func (c *Config) Source(key string) string {
+	if source, ok := c.Sources[key]; ok {
+		return source
+	}
+	return SourceDefault
+}
+
+// ValidationError lists every problem found in a configuration.
+type ValidationError struct {
+	Problems []string
+}
+
+func (e *ValidationError) Error() string {
+	return "invalid configuration:\n  " + strings.Join(e.Problems, "\n  ")
+}

@@ -1,0 +1,91 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// envVar binds one environment variable to one configuration key.
+type envVar struct {
+	name string
+	key  string
+	set  func(c *Config, value string) error
+}
+
+func setString(target func(c *Config) *string) func(*Config, string) error {
+	return func(c *Config, value string) error {
+		*target(c) = value
+		return nil
+	}
+}
+
+func setInt(target func(c *Config) *int) func(*Config, string) error {
+	return func(c *Config, value string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil {
+			return fmt.Errorf("invalid number %q: use a whole number", value)
+		}
+		*target(c) = n
+		return nil
+	}
+}
+
+// envVars lists the environment variables that override the file. The
+// names are a fixed contract: scripts and the README rely on them.
+var envVars = []envVar{
+	{"MFA_REMINDER_DATABASE_DSN", "database.dsn",
+		setString(func(c *Config) *string { return &c.Database.DSN })},
+	{"MFA_REMINDER_LISTEN", "listen",
+		setString(func(c *Config) *string { return &c.Listen })},
+	{"MFA_REMINDER_API_TOKEN", "api_token",
+		setString(func(c *Config) *string { return &c.APIToken })},
+	{"MFA_REMINDER_WHMCS_URL", "whmcs_url",
+		setString(func(c *Config) *string { return &c.WHMCSURL })},
+	{"MFA_REMINDER_RUN_AT", "run_at",
+		setString(func(c *Config) *string { return &c.RunAt })},
+	{"MFA_REMINDER_TIMEZONE", "timezone",
+		setString(func(c *Config) *string { return &c.Timezone })},
+	{"MFA_REMINDER_SMTP_HOST", "smtp.host",
+		setString(func(c *Config) *string { return &c.SMTP.Host })},
+	{"MFA_REMINDER_SMTP_PORT", "smtp.port",
+		setInt(func(c *Config) *int { return &c.SMTP.Port })},
+	{"MFA_REMINDER_SMTP_USERNAME", "smtp.username",
+		setString(func(c *Config) *string { return &c.SMTP.Username })},
+	{"MFA_REMINDER_SMTP_PASSWORD", "smtp.password",
+		setString(func(c *Config) *string { return &c.SMTP.Password })},
+	{"MFA_REMINDER_SMTP_ENCRYPTION", "smtp.encryption",
+		setString(func(c *Config) *string { return &c.SMTP.Encryption })},
+	{"MFA_REMINDER_SMTP_FROM", "smtp.from",
+		setString(func(c *Config) *string { return &c.SMTP.From })},
+	{"MFA_REMINDER_SMTP_FROM_NAME", "smtp.from_name",
+		setString(func(c *Config) *string { return &c.SMTP.FromName })},
+	{"MFA_REMINDER_SMTP_OUTBOX_DIR", "smtp.outbox_dir",
+		setString(func(c *Config) *string { return &c.SMTP.OutboxDir })},
+	{"MFA_REMINDER_CLIENT_STATUSES", "scope.client_statuses", setClientStatuses},
+	{"MFA_REMINDER_LOG_LEVEL", "log.level",
+		setString(func(c *Config) *string { return &c.Log.Level })},
+	{"MFA_REMINDER_LOG_FORMAT", "log.format",
+		setString(func(c *Config) *string { return &c.Log.Format })},
+}
+
+func setClientStatuses(c *Config, value string) error {
+	c.Scope.ClientStatuses = nil
+	for _, status := range strings.Split(value, ",") {
+		if status = strings.TrimSpace(status); status != "" {
+			c.Scope.ClientStatuses = append(c.Scope.ClientStatuses, status)
+		}
+	}
+	return nil
+}
+
+// EnvVarFor returns the environment variable that sets a dotted key, or
+// an empty string when there is none.
+func EnvVarFor(key string) string {
+	for _, v := range envVars {
+		if v.key == key {
+			return v.name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Triggers of a reminder.
+const (
+	TriggerSchedule = "schedule"
+	TriggerAdmin    = "admin"
+	TriggerCLI      = "cli"
+)
+
+// Send statuses.
+const (
+	SendSending = "sending"
+	SendSent    = "sent"
+	SendFailed  = "failed"
+)
+
+// Send is one reminder attempt.
+type Send struct {
+	ID          int64    `db:"id"`
+	UserID      int64    `db:"user_id"`
+	Email       string   `db:"email"`
+	Subject     string   `db:"subject"`
+	Language    string   `db:"language"`
+	Trigger     string   `db:"trigger_type"`
+	TriggeredBy string   `db:"triggered_by"`
+	Status      string   `db:"status"`
+	SMTPReply   *string  `db:"smtp_reply"`
+	CreatedAt   NullTime `db:"created_at"`
+	FinishedAt  NullTime `db:"finished_at"`
+}
+
+// ClaimSend records an attempt as 'sending' before the message goes to the
+// mail server, and returns its id.
+func (s *Store) ClaimSend(ctx context.Context, send Send, at time.Time) (int64, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	result, err := s.db.ExecContext(ctx, `
+		INSERT INTO mod_mfa_reminder_sends
+			(user_id, email, subject, language, trigger_type, triggered_by, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		send.UserID, send.Email, send.Subject, send.Language, send.Trigger,
+		send.TriggeredBy, SendSending, at.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("record reminder to user %d: %w", send.UserID, err)
+	}
+	id, err := result.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("record reminder to user %d: %w", send.UserID, err)
+	}
+	return id, nil
+}
+
+// CompleteSend marks an attempt as sent and moves the user's last reminder
+// time to at, in one transaction. Call it only after the mail server has
+// accepted the message.
+func (s *Store) CompleteSend(ctx context.Context, sendID, userID int64, reply string,
+	at time.Time) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("confirm reminder %d: %w", sendID, err)
+	}
+	defer tx.Rollback()
+
+	at = at.UTC()
+	_, err = tx.ExecContext(ctx, `
+		UPDATE mod_mfa_reminder_sends SET status = ?, smtp_reply = ?, finished_at = ?
+		WHERE id = ?`, SendSent, reply, at, sendID)
+	if err != nil {
+		return fmt.Errorf("confirm reminder %d: %w", sendID, err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO mod_mfa_reminder_users
+			(user_id, last_reminded_at, reminders_sent, last_attempt_at, last_error, updated_at)
+		VALUES (?, ?, 1, ?, NULL, ?)
+		ON DUPLICATE KEY UPDATE last_reminded_at = VALUES(last_reminded_at),
+			reminders_sent = reminders_sent + 1, last_attempt_at = VALUES(last_attempt_at),
+			last_error = NULL, updated_at = VALUES(updated_at)`,
+		userID, at, at, at)
+	if err != nil {
+		return fmt.Errorf("record reminder time of user %d: %w", userID, err)
+	}
+
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("confirm reminder %d: %w", sendID, err)
+	}
+	return nil
+}
+
+// FailSend marks an attempt as failed with the mail server's reply. The
+// user's last reminder time stays as it was, so the next pass retries.
+func (s *Store) FailSend(ctx context.Context, sendID, userID int64, reply string,
+	at time.Time) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record failed reminder %d: %w", sendID, err)
+	}
+	defer tx.Rollback()
+
+	at = at.UTC()
+	_, err = tx.ExecContext(ctx, `
+		UPDATE mod_mfa_reminder_sends SET status = ?, smtp_reply = ?, finished_at = ?
+		WHERE id = ?`, SendFailed, reply, at, sendID)
+	if err != nil {
+		return fmt.Errorf("record failed reminder %d: %w", sendID, err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO mod_mfa_reminder_users (user_id, last_attempt_at, last_error, updated_at)
+		VALUES (?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE last_attempt_at = VALUES(last_attempt_at),
+			last_error = VALUES(last_error), updated_at = VALUES(updated_at)`,
+		userID, at, reply, at)
+	if err != nil {
+		return fmt.Errorf("record failed reminder of user %d: %w", userID, err)
+	}
+
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record failed reminder %d: %w", sendID, err)
+	}
+	return nil
+}
+
+// Sends returns the attempts for one user, newest first.
+func (s *Store) Sends(ctx context.Context, userID int64) ([]Send, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	var sends []Send
+	err := s.db.SelectContext(ctx, &sends, `
+		SELECT id, user_id, email, subject, language, trigger_type, triggered_by, status,
+			smtp_reply, created_at, finished_at
+		FROM mod_mfa_reminder_sends WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list reminders of user %d: %w", userID, err)
+	}
+	return sends, nil
+}
+
+// Dismiss records that the user closed the client-area alert at at.
+func (s *Store) Dismiss(ctx context.Context, userID int64, at time.Time) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	at = at.UTC()
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO mod_mfa_reminder_users (user_id, dismissed_at, updated_at) VALUES (?, ?, ?)
+		ON DUPLICATE KEY UPDATE dismissed_at = VALUES(dismissed_at),
+			updated_at = VALUES(updated_at)`, userID, at, at)
+	if err != nil {
+		return fmt.Errorf("record alert dismissal of user %d: %w", userID, err)
+	}
+	return nil
+}

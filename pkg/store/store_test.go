@@ -1,0 +1,195 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/config"
+	"github.com/mfa-reminder/mfa-reminder/pkg/database"
+	"github.com/mfa-reminder/mfa-reminder/pkg/store"
+	"github.com/mfa-reminder/mfa-reminder/pkg/whmcsfixture"
+)
+
+func openStore(t *testing.T, fx *whmcsfixture.T, statuses ...string) *store.Store {
+	t.Helper()
+	if len(statuses) == 0 {
+		statuses = []string{"Active"}
+	}
+	cfg := config.Default().Database
+	cfg.DSN = fx.DSN
+	db, err := database.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+
+	s := store.New(db, statuses, 10*time.Second)
+	if _, err := s.Detect(context.Background()); err != nil {
+		t.Fatalf("detect WHMCS: %v", err)
+	}
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
+func TestUserScopeAndMFA(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	ownerID, clientID := fx.Owner(
+		whmcsfixture.User{FirstName: "Olga", Email: "olga@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{FirstName: "Olga", CompanyName: "Olga GmbH", Language: "german"})
+	subID := fx.SubUser(whmcsfixture.User{FirstName: "Sam", Email: "sam@example.test"}, clientID)
+	closedOnlyID, _ := fx.Owner(whmcsfixture.User{Email: "closed@example.test"},
+		whmcsfixture.Client{Status: "Closed"})
+	loneID := fx.User(whmcsfixture.User{Email: "lone@example.test"})
+	thirdPartyID, _ := fx.Owner(
+		whmcsfixture.User{Email: "duo@example.test", SecondFactor: " dct_totp_2fa "},
+		whmcsfixture.Client{})
+
+	s := openStore(t, fx)
+	ctx := context.Background()
+
+	tests := []struct {
+		name    string
+		id      int64
+		inScope bool
+		hasMFA  bool
+		owner   bool
+	}{
+		{"owner with MFA", ownerID, true, true, true},
+		{"sub-user without MFA", subID, true, false, false},
+		{"user of closed account only", closedOnlyID, false, false, false},
+		{"user with no account", loneID, false, false, false},
+		{"third-party second factor", thirdPartyID, true, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			user, err := s.User(ctx, tt.id)
+			if err != nil {
+				t.Fatalf("User(%d): %v", tt.id, err)
+			}
+			if user.InScope() != tt.inScope {
+				t.Errorf("InScope() = %v, want %v", user.InScope(), tt.inScope)
+			}
+			if user.HasMFA() != tt.hasMFA {
+				t.Errorf("HasMFA() = %v, want %v", user.HasMFA(), tt.hasMFA)
+			}
+			if user.Owner != tt.owner {
+				t.Errorf("Owner = %v, want %v", user.Owner, tt.owner)
+			}
+		})
+	}
+
+	sub, err := s.User(ctx, subID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.ClientLanguage != "german" || sub.CompanyName != "Olga GmbH" {
+		t.Errorf("sub-user account = %q/%q, want german/Olga GmbH", sub.ClientLanguage, sub.CompanyName)
+	}
+
+	if _, err := s.User(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("User(999999) error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestZeroDatesReadAsNever(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	zero := whmcsfixture.ZeroDate
+	userID, _ := fx.Owner(whmcsfixture.User{Email: "z@example.test", LastLogin: &zero},
+		whmcsfixture.Client{LastLogin: &zero})
+	nullID, _ := fx.Owner(whmcsfixture.User{Email: "n@example.test"}, whmcsfixture.Client{})
+
+	s := openStore(t, fx)
+	for _, id := range []int64{userID, nullID} {
+		user, err := s.User(context.Background(), id)
+		if err != nil {
+			t.Fatalf("User(%d): %v", id, err)
+		}
+		if user.LastLogin.Valid {
+			t.Errorf("user %d LastLogin = %v, want never", id, user.LastLogin.Time)
+		}
+	}
+}
+
+func TestStats(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	_, clientA := fx.Owner(whmcsfixture.User{Email: "a@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{})
+	fx.SubUser(whmcsfixture.User{Email: "a2@example.test"}, clientA)
+	fx.SubUser(whmcsfixture.User{Email: "a3@example.test", SecondFactor: "yubico"}, clientA)
+	fx.Owner(whmcsfixture.User{Email: "b@example.test"}, whmcsfixture.Client{})
+	fx.Owner(whmcsfixture.User{Email: "c@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{Status: "Closed"})
+	fx.User(whmcsfixture.User{Email: "d@example.test"})
+
+	s := openStore(t, fx)
+	stats, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if stats.TotalUsers != 4 || stats.WithMFA != 2 || stats.WithoutMFA != 2 {
+		t.Errorf("stats = %+v, want 4 users, 2 with MFA", stats.Adoption)
+	}
+	if stats.Owners.TotalUsers != 2 || stats.Owners.WithMFA != 1 {
+		t.Errorf("owners = %+v, want 2 owners, 1 with MFA", stats.Owners)
+	}
+	if stats.SubUsers.TotalUsers != 2 || stats.SubUsers.WithMFA != 1 {
+		t.Errorf("sub-users = %+v, want 2 sub-users, 1 with MFA", stats.SubUsers)
+	}
+
+	encoded, err := json.Marshal(stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(encoded), `"adoption_percent":50.0`) {
+		t.Errorf("JSON %s lacks adoption_percent 50.0", encoded)
+	}
+}
+
+func TestDetectRejectsOtherDatabases(t *testing.T) {
+	fx7 := whmcsfixture.New(t, whmcsfixture.WHMCS78)
+	cfg := config.Default().Database
+	cfg.DSN = fx7.DSN
+	db, err := database.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	_, err = store.New(db, []string{"Active"}, time.Second).Detect(context.Background())
+	if !errors.Is(err, store.ErrUnsupportedDatabase) {
+		t.Fatalf("Detect on WHMCS 7.8 error = %v, want ErrUnsupportedDatabase", err)
+	}
+	if !strings.Contains(err.Error(), "7.8.3-release.1") {
+		t.Errorf("error %q does not name the version found", err)
+	}
+
+	if _, err := fx7.DB.Exec("DROP TABLE tblconfiguration"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.New(db, []string{"Active"}, time.Second).Detect(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "not a WHMCS database") {
+		t.Errorf("Detect without tblconfiguration error = %v, want 'not a WHMCS database'", err)
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	s := openStore(t, fx)
+	applied, err := s.Migrate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied != 0 {
+		t.Errorf("second Migrate applied %d migrations, want 0", applied)
+	}
+	if err := s.CheckWritable(context.Background()); err != nil {
+		t.Errorf("CheckWritable: %v", err)
+	}
+}

@@ -76,7 +76,7 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 		return 0, fmt.Errorf("create mod_mfa_reminder_migrations: %w", err)
 	}
 
-	current, err := s.schemaVersion(ctx)
+	current, err := s.AppliedSchemaVersion(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -103,7 +103,9 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	return applied, nil
 }
 
-func (s *Store) schemaVersion(ctx context.Context) (int, error) {
+// AppliedSchemaVersion returns the schema version of the daemon's tables,
+// 0 when none were created.
+func (s *Store) AppliedSchemaVersion(ctx context.Context) (int, error) {
 	var version int
 	err := s.db.GetContext(ctx, &version,
 		"SELECT COALESCE(MAX(version), 0) FROM mod_mfa_reminder_migrations")

@@ -194,3 +194,46 @@ func (s *Store) AddonSettings(ctx context.Context) (map[string]string, error) {
 	}
 	return settings, nil
 }
+
+// columnsRead lists, per WHMCS table, the columns the daemon reads.
+var columnsRead = map[string]string{
+	"tblusers":          "id, first_name, last_name, email, language, second_factor, last_login",
+	"tblusers_clients":  "id, auth_user_id, client_id, owner",
+	"tblclients":        "id, companyname, status, language",
+	"tblemailtemplates": "id, type, name, subject, message, fromname, fromemail, copyto, blind_copy_to, language, disabled, plaintext",
+	"tblconfiguration":  "setting, value",
+	"tbladdonmodules":   "module, setting, value",
+}
+
+// CheckSelect runs a SELECT of the columns the daemon reads from table,
+// which fails when a column is missing or the MySQL user lacks the
+// SELECT privilege.
+func (s *Store) CheckSelect(ctx context.Context, table string) error {
+	columns, ok := columnsRead[table]
+	if !ok {
+		return fmt.Errorf("%s is not a table the daemon reads", table)
+	}
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	rows, err := s.db.QueryContext(ctx, "SELECT "+columns+" FROM "+table+" LIMIT 1")
+	if err != nil {
+		return fmt.Errorf("SELECT %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
+}
+
+// ServerVersion returns the MySQL server's version string.
+func (s *Store) ServerVersion(ctx context.Context) (string, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	var version string
+	if err := s.db.GetContext(ctx, &version, "SELECT VERSION()"); err != nil {
+		return "", fmt.Errorf("read server version: %w", err)
+	}
+	return version, nil
+}

@@ -1,0 +1,211 @@
+// Package cli implements the mfa-reminder command line. Run returns the
+// exit code instead of exiting, so tests can call it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/config"
+	"github.com/mfa-reminder/mfa-reminder/pkg/database"
+	mailer "github.com/mfa-reminder/mfa-reminder/pkg/mail"
+	"github.com/mfa-reminder/mfa-reminder/pkg/reminder"
+	"github.com/mfa-reminder/mfa-reminder/pkg/settings"
+	"github.com/mfa-reminder/mfa-reminder/pkg/store"
+)
+
+// Version is set at build time with -ldflags.
+var Version = "dev"
+
+// Exit codes.
+const (
+	exitOK = 0
+	// exitFailure means the command ran and something it did failed, such
+	// as a send or a check.
+	exitFailure = 1
+	// exitSetup means a configuration, usage or database error.
+	exitSetup = 2
+)
+
+const usage = `Usage: mfa-reminder [--config FILE] COMMAND [OPTIONS]
+
+Commands:
+  serve                 run the API, the dashboard and the daily reminder pass
+  run-once [--dry-run]  run one reminder pass now; --dry-run lists who would be
+                        emailed and sends nothing
+  stats [--json]        print the MFA adoption figures
+  remind --user ID      send one reminder to a WHMCS user (tblusers id) now
+  check                 check configuration, database, template and mail server
+  migrate               create or upgrade the daemon's own tables
+  version               print the version
+
+Settings come from FILE (YAML, see config.example.yaml) and from
+MFA_REMINDER_* environment variables, which override the file.
+`
+
+// cli is one invocation.
+type cli struct {
+	stdout io.Writer
+	stderr io.Writer
+	lookup func(string) (string, bool)
+	path   string
+}
+
+// Run runs the command in args (without the program name) and returns the
+// exit code. lookupEnv reads environment variables.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer,
+	lookupEnv func(string) (string, bool)) int {
+	c := &cli{stdout: stdout, stderr: stderr, lookup: lookupEnv}
+
+	flags := flag.NewFlagSet("mfa-reminder", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() { fmt.Fprint(stderr, usage) }
+	flags.StringVar(&c.path, "config", "", "YAML configuration `file`")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitSetup
+	}
+	if flags.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitSetup
+	}
+
+	command, rest := flags.Arg(0), flags.Args()[1:]
+	switch command {
+	case "serve":
+		return c.serve(ctx, rest)
+	case "run-once":
+		return c.runOnce(ctx, rest)
+	case "stats":
+		return c.stats(ctx, rest)
+	case "remind":
+		return c.remind(ctx, rest)
+	case "check":
+		return c.check(ctx, rest)
+	case "migrate":
+		return c.migrate(ctx, rest)
+	case "version":
+		fmt.Fprintf(stdout, "mfa-reminder %s\n", Version)
+		return exitOK
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "mfa-reminder: unknown command %q\n\n%s", command, usage)
+		return exitSetup
+	}
+}
+
+// fail prints err and returns code.
+func (c *cli) fail(code int, err error) int {
+	fmt.Fprintf(c.stderr, "mfa-reminder: %v\n", err)
+	return code
+}
+
+// parseFlags parses a command's flags and rejects extra arguments.
+func (c *cli) parseFlags(flags *flag.FlagSet, args []string) bool {
+	flags.SetOutput(c.stderr)
+	if err := flags.Parse(args); err != nil {
+		return false
+	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "mfa-reminder %s: unexpected argument %q\n", flags.Name(),
+			flags.Arg(0))
+		return false
+	}
+	return true
+}
+
+// loadConfig loads and validates the configuration for the needs given.
+func (c *cli) loadConfig(needs ...config.Requirement) (*config.Config, error) {
+	cfg, err := config.Load(c.path, c.lookup)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(needs...); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// env is what the commands that touch the database share.
+type env struct {
+	cfg    *config.Config
+	logger *slog.Logger
+	db     *sqlx.DB
+	store  *store.Store
+	info   store.WHMCSInfo
+}
+
+func (e *env) close() {
+	e.db.Close()
+}
+
+// open loads the configuration, connects to the WHMCS database and checks
+// that it is WHMCS 8 or newer. On failure it prints the error and returns
+// a nil env.
+func (c *cli) open(ctx context.Context, needs ...config.Requirement) *env {
+	cfg, err := c.loadConfig(append(needs, config.NeedDatabase)...)
+	if err != nil {
+		c.fail(exitSetup, err)
+		return nil
+	}
+	logger := newLogger(c.stderr, cfg.Log)
+
+	db, err := database.Open(ctx, cfg.Database)
+	if err != nil {
+		c.fail(exitSetup, err)
+		return nil
+	}
+	s := store.New(db, cfg.Scope.ClientStatuses, cfg.Database.QueryTimeout)
+	info, err := s.Detect(ctx)
+	if err != nil {
+		db.Close()
+		c.fail(exitSetup, err)
+		return nil
+	}
+	return &env{cfg: cfg, logger: logger, db: db, store: s, info: info}
+}
+
+// migrateTables brings the daemon's tables up to date and logs what it did.
+func (e *env) migrateTables(ctx context.Context) error {
+	applied, err := e.store.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if applied > 0 {
+		e.logger.Info("Own tables migrated", "applied", applied,
+			"schema_version", store.SchemaVersion)
+	}
+	return nil
+}
+
+// runner builds the reminder runner.
+func (e *env) runner() (*reminder.Runner, *settings.Provider) {
+	provider := settings.NewProvider(e.store, e.cfg, e.logger)
+	smtp := e.cfg.SMTP
+	newTransport := func() mailer.Transport { return mailer.NewSMTP(smtp, nil, e.logger) }
+	if smtp.OutboxDir != "" {
+		newTransport = func() mailer.Transport { return mailer.NewOutbox(smtp.OutboxDir) }
+	}
+	return reminder.New(e.store, provider, smtp, newTransport, e.logger), provider
+}
+
+func newLogger(w io.Writer, cfg config.LogConfig) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Level)))
+	options := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, options))
+	}
+	return slog.New(slog.NewTextHandler(w, options))
+}

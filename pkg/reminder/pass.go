@@ -1,0 +1,178 @@
+package reminder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/i18n"
+	mailer "github.com/mfa-reminder/mfa-reminder/pkg/mail"
+	"github.com/mfa-reminder/mfa-reminder/pkg/settings"
+	"github.com/mfa-reminder/mfa-reminder/pkg/store"
+)
+
+// pass is the state shared by the reminders of one pass: the settings,
+// the templates and one mail transport.
+type pass struct {
+	runner    *Runner
+	snapshot  *settings.Snapshot
+	templates templateSet
+	dryRun    bool
+	transport mailer.Transport
+	// abort is the transport error that ended sending in this pass. The
+	// remaining users stay due for the next pass.
+	abort error
+}
+
+func (r *Runner) newPass(ctx context.Context, snapshot *settings.Snapshot,
+	dryRun bool) (*pass, error) {
+	if snapshot.SecurityURL == "" {
+		return nil, errors.New("the security settings link is unknown because the WHMCS " +
+			"System URL is empty: set it in WHMCS General Settings, or set whmcs_url " +
+			"(MFA_REMINDER_WHMCS_URL) or the addon's security_url")
+	}
+	rows, err := r.store.Templates(ctx, TemplateName)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sender(store.EmailTemplate{}, r.smtp, snapshot); err != nil {
+		return nil, err
+	}
+
+	p := &pass{runner: r, snapshot: snapshot, templates: newTemplateSet(rows), dryRun: dryRun}
+	if !dryRun {
+		p.transport = r.newTransport()
+	}
+	return p, nil
+}
+
+func (p *pass) close() {
+	if p.transport == nil {
+		return
+	}
+	if err := p.transport.Close(); err != nil {
+		p.runner.logger.Warn("Closing the mail connection failed", "error", err)
+	}
+}
+
+// remind renders and sends one user's reminder. The error reports
+// database failures only; a send the server refuses is a failed outcome.
+func (p *pass) remind(ctx context.Context, user store.User, trigger,
+	by string) (Outcome, error) {
+	language := i18n.Resolve(user.Language, user.ClientLanguage, p.snapshot.System.Language)
+	outcome := Outcome{UserID: user.ID, Email: user.Email, Language: language}
+
+	tpl := p.templates.forLanguage(language)
+	if tpl.Disabled {
+		return skipped(user, ReasonTemplateDisabled), nil
+	}
+	if _, err := mail.ParseAddress(user.Email); err != nil {
+		return skipped(user, ReasonInvalidEmail), nil
+	}
+
+	message, renderErr := p.message(user, tpl)
+	if p.dryRun {
+		outcome.Status = StatusDue
+		if renderErr != nil {
+			outcome.Status, outcome.Reason = StatusFailed, renderErr.Error()
+		}
+		return outcome, nil
+	}
+
+	subject := tpl.Subject
+	if message != nil {
+		subject = message.Content.Subject
+	}
+	sendID, err := p.runner.store.ClaimSend(ctx, store.Send{
+		UserID: user.ID, Email: user.Email, Subject: subject, Language: language,
+		Trigger: trigger, TriggeredBy: by,
+	}, p.runner.now())
+	if err != nil {
+		return outcome, err
+	}
+	if renderErr != nil {
+		return p.fail(ctx, outcome, sendID, renderErr.Error())
+	}
+
+	reply, err := p.transport.Send(ctx, message)
+	if err != nil {
+		var rejected *mailer.RejectedError
+		if !errors.As(err, &rejected) {
+			p.abort = err
+		}
+		return p.fail(ctx, outcome, sendID, replyText(err))
+	}
+
+	// NOTE: a crash between the server's acceptance and this update leaves
+	// the attempt as 'sending' and the user due, so the next pass would
+	// send again.
+	if err := p.runner.store.CompleteSend(ctx, sendID, user.ID, reply, p.runner.now()); err != nil {
+		p.runner.logger.Error("Reminder sent but not recorded", "user_id", user.ID,
+			"send_id", sendID, "error", err)
+		return outcome, err
+	}
+	p.runner.logger.Info("Reminder sent", "user_id", user.ID, "send_id", sendID,
+		"trigger", trigger, "language", language)
+	outcome.Status, outcome.Reason = StatusSent, reply
+	return outcome, nil
+}
+
+func (p *pass) fail(ctx context.Context, outcome Outcome, sendID int64,
+	reply string) (Outcome, error) {
+	p.runner.logger.Warn("Reminder failed", "user_id", outcome.UserID, "send_id", sendID,
+		"reply", reply)
+	if err := p.runner.store.FailSend(ctx, sendID, outcome.UserID, reply,
+		p.runner.now()); err != nil {
+		return outcome, err
+	}
+	outcome.Status, outcome.Reason = StatusFailed, reply
+	return outcome, nil
+}
+
+// message renders the user's reminder from tpl.
+func (p *pass) message(user store.User, tpl store.EmailTemplate) (*mailer.Message, error) {
+	from, err := sender(tpl, p.runner.smtp, p.snapshot)
+	if err != nil {
+		return nil, err
+	}
+
+	content, err := mailer.Render(
+		mailer.Template{Subject: tpl.Subject, Body: tpl.Message, Plaintext: tpl.Plaintext},
+		mailer.Wrapper{
+			Header: p.snapshot.System.EmailHeader,
+			Footer: p.snapshot.System.EmailFooter,
+			CSS:    p.snapshot.System.EmailCSS,
+		},
+		mergeFields(user, p.snapshot))
+	if err != nil {
+		return nil, fmt.Errorf("render the %q template (%s): %w", TemplateName,
+			languageLabel(tpl.Language), err)
+	}
+
+	return &mailer.Message{
+		From:    from,
+		To:      mailer.Address{Email: user.Email, Name: user.FullName()},
+		Cc:      splitAddresses(tpl.CopyTo),
+		Bcc:     splitAddresses(tpl.BlindCopyTo),
+		Content: content,
+		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
+	}, nil
+}
+
+func languageLabel(language string) string {
+	if strings.TrimSpace(language) == "" {
+		return "default language"
+	}
+	return language
+}
+
+// replyText returns the server's reply in a send error, or the error text.
+func replyText(err error) string {
+	var rejected *mailer.RejectedError
+	if errors.As(err, &rejected) {
+		return rejected.Reply
+	}
+	return err.Error()
+}

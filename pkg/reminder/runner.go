@@ -1,0 +1,264 @@
+// Package reminder sends the reminder emails: the daily pass over every
+// due user, and single reminders that an admin asks for.
+package reminder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/config"
+	mailer "github.com/mfa-reminder/mfa-reminder/pkg/mail"
+	"github.com/mfa-reminder/mfa-reminder/pkg/settings"
+	"github.com/mfa-reminder/mfa-reminder/pkg/store"
+)
+
+// Outcome statuses.
+const (
+	StatusSent    = "sent"
+	StatusSkipped = "skipped"
+	StatusFailed  = "failed"
+	// StatusDue is the outcome of a dry run: the user would be emailed.
+	StatusDue = "due"
+)
+
+// Skip reasons.
+const (
+	ReasonEmailOff         = "email reminders are off (enable_email)"
+	ReasonTemplateDisabled = "the \"MFA Reminder\" email template is disabled in WHMCS"
+	ReasonInvalidEmail     = "the user's email address is invalid"
+	ReasonOutOfScope       = "the user is not linked to an account in scope"
+	ReasonHasMFA           = "the user has two-factor authentication"
+	ReasonNotAttempted     = "not attempted because the mail server failed; still due"
+)
+
+// Outcome is what happened to one user's reminder.
+type Outcome struct {
+	UserID   int64
+	Email    string
+	Language string
+	Status   string
+	// Reason is the skip reason, or the server's reply or error for a
+	// failure.
+	Reason string
+}
+
+// Summary counts the outcomes of a pass.
+type Summary struct {
+	Due     int
+	Sent    int
+	Skipped int
+	Failed  int
+	// Reasons counts skipped reminders by reason.
+	Reasons map[string]int
+}
+
+// Line returns the summary as "due=N sent=N skipped=N failed=N".
+func (s Summary) Line() string {
+	return fmt.Sprintf("due=%d sent=%d skipped=%d failed=%d", s.Due, s.Sent, s.Skipped, s.Failed)
+}
+
+// Notes returns one line per skip reason, most frequent first.
+func (s Summary) Notes() []string {
+	var notes []string
+	for reason, count := range s.Reasons {
+		notes = append(notes, fmt.Sprintf("skipped %d: %s", count, reason))
+	}
+	sort.Strings(notes)
+	return notes
+}
+
+func (s *Summary) add(outcome Outcome) {
+	switch outcome.Status {
+	case StatusSent:
+		s.Sent++
+	case StatusFailed:
+		s.Failed++
+	case StatusSkipped:
+		s.Skipped++
+		if s.Reasons == nil {
+			s.Reasons = map[string]int{}
+		}
+		s.Reasons[outcome.Reason]++
+	}
+}
+
+// Options control one pass.
+type Options struct {
+	// DryRun lists the due users through OnOutcome and sends nothing.
+	DryRun bool
+	// Trigger is store.TriggerSchedule or store.TriggerCLI.
+	Trigger string
+	// OnOutcome, when set, receives every outcome as it happens.
+	OnOutcome func(Outcome)
+}
+
+// Runner sends reminders.
+type Runner struct {
+	store        *store.Store
+	settings     *settings.Provider
+	smtp         config.SMTPConfig
+	newTransport func() mailer.Transport
+	logger       *slog.Logger
+	now          func() time.Time
+	batchSize    int
+}
+
+// New returns a Runner. newTransport is called once per pass or single
+// reminder; the transport it returns is closed at the end of it.
+func New(s *store.Store, p *settings.Provider, smtp config.SMTPConfig,
+	newTransport func() mailer.Transport, logger *slog.Logger) *Runner {
+	return &Runner{
+		store:        s,
+		settings:     p,
+		smtp:         smtp,
+		newTransport: newTransport,
+		logger:       logger,
+		now:          time.Now,
+		batchSize:    500,
+	}
+}
+
+// SetClock replaces the clock, for tests.
+func (r *Runner) SetClock(now func() time.Time) {
+	r.now = now
+}
+
+// Run emails every in-scope user without MFA who was never reminded or
+// whose last reminder is at least frequency_days old. Only one pass runs at
+// a time across all daemons on the database. The error reports
+// configuration and database problems; failed sends are counted in the
+// summary, stored with the server's reply and retried by the next pass.
+func (r *Runner) Run(ctx context.Context, opts Options) (Summary, error) {
+	var summary Summary
+	started := r.now()
+
+	if !opts.DryRun {
+		unlock, err := r.store.LockRun(ctx)
+		if errors.Is(err, store.ErrLocked) {
+			return summary, fmt.Errorf("another reminder pass is running on this database; " +
+				"try again when it has finished")
+		}
+		if err != nil {
+			return summary, err
+		}
+		defer unlock()
+	}
+
+	snapshot, err := r.settings.Get(ctx)
+	if err != nil {
+		return summary, err
+	}
+	var pass *pass
+	if snapshot.EnableEmail {
+		if pass, err = r.newPass(ctx, snapshot, opts.DryRun); err != nil {
+			return summary, err
+		}
+		defer pass.close()
+	}
+
+	cutoff := started.Add(-time.Duration(snapshot.FrequencyDays) * 24 * time.Hour)
+	r.logger.Info("Reminder pass started", "trigger", opts.Trigger, "dry_run", opts.DryRun,
+		"frequency_days", snapshot.FrequencyDays)
+
+	for afterID := int64(0); ; {
+		users, err := r.store.DueUsers(ctx, cutoff, afterID, r.batchSize)
+		if err != nil {
+			return summary, err
+		}
+		if len(users) == 0 {
+			break
+		}
+		afterID = users[len(users)-1].ID
+
+		for _, user := range users {
+			summary.Due++
+			outcome, err := r.passOutcome(ctx, pass, snapshot, user, opts.Trigger)
+			if err != nil {
+				return summary, err
+			}
+			summary.add(outcome)
+			if opts.OnOutcome != nil {
+				opts.OnOutcome(outcome)
+			}
+		}
+	}
+
+	r.logger.Info("Reminder pass finished", "due", summary.Due, "sent", summary.Sent,
+		"skipped", summary.Skipped, "failed", summary.Failed,
+		"duration", r.now().Sub(started).Round(time.Millisecond))
+	return summary, nil
+}
+
+// passOutcome decides one user's outcome within a pass.
+func (r *Runner) passOutcome(ctx context.Context, p *pass, snapshot *settings.Snapshot,
+	user store.User, trigger string) (Outcome, error) {
+	switch {
+	case !snapshot.EnableEmail:
+		return skipped(user, ReasonEmailOff), nil
+	case p.abort != nil:
+		return skipped(user, ReasonNotAttempted), nil
+	}
+	return p.remind(ctx, user, trigger, "")
+}
+
+// ErrNotDue wraps the error that RemindUser returns for a user who cannot
+// get a reminder: out of scope or already using MFA.
+var ErrNotDue = errors.New("no reminder due")
+
+// RemindUser sends one reminder to the tblusers id now, whatever the
+// frequency and the enable_email setting. by names who asked, for the
+// activity log. It returns an error wrapping store.ErrNotFound for an
+// unknown user and ErrNotDue for a user out of scope or with MFA.
+func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
+	by string) (Outcome, error) {
+	user, err := r.store.User(ctx, userID)
+	if err != nil {
+		return Outcome{UserID: userID}, err
+	}
+	if !user.InScope() {
+		return skipped(user, ReasonOutOfScope), fmt.Errorf("user %d: %w: %s (client status %v)",
+			userID, ErrNotDue, ReasonOutOfScope, r.store.Statuses())
+	}
+	if user.HasMFA() {
+		return skipped(user, ReasonHasMFA), fmt.Errorf("user %d: %w: %s (%s)",
+			userID, ErrNotDue, ReasonHasMFA, user.SecondFactor)
+	}
+
+	snapshot, err := r.settings.Get(ctx)
+	if err != nil {
+		return Outcome{UserID: userID}, err
+	}
+	pass, err := r.newPass(ctx, snapshot, false)
+	if err != nil {
+		return Outcome{UserID: userID}, err
+	}
+	defer pass.close()
+
+	outcome, err := pass.remind(ctx, user, trigger, by)
+	if err != nil {
+		return outcome, err
+	}
+	if pass.abort != nil {
+		return outcome, fmt.Errorf("send reminder to user %d: %w", userID, pass.abort)
+	}
+	return outcome, nil
+}
+
+func skipped(user store.User, reason string) Outcome {
+	return Outcome{UserID: user.ID, Email: user.Email, Status: StatusSkipped, Reason: reason}
+}
+
+// DryRunLine formats an outcome of a dry run for the terminal.
+func DryRunLine(w io.Writer, o Outcome) {
+	switch o.Status {
+	case StatusDue:
+		fmt.Fprintf(w, "would email user %d <%s> in %s\n", o.UserID, o.Email, o.Language)
+	default:
+		fmt.Fprintf(w, "would skip user %d <%s>: %s\n", o.UserID, o.Email, o.Reason)
+	}
+}

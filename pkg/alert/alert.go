@@ -49,7 +49,7 @@ func Language(requested string, user store.User, systemDefault string) string {
 const DismissPath = "index.php?m=mfa_reminder&action=dismiss"
 
 // The close button carries both Bootstrap 4 (close, data-dismiss) and
-// Bootstrap 5 (btn-close, data-bs-dismiss) markup; the style hides the
+// Bootstrap 5 (btn-close, data-bs-dismiss) markup. The style hides the
 // "×" glyph where Bootstrap 5 draws its own icon. Without JavaScript the
 // button submits the form, which records the dismissal in WHMCS.
 var fragment = template.Must(template.New("alert").Parse(

@@ -137,7 +137,8 @@ func (c *cli) loadConfig(needs ...config.Requirement) (*config.Config, error) {
 	return cfg, nil
 }
 
-// env is what the commands that touch the database share.
+// env is the configuration, logger and database shared by the commands
+// that use the database.
 type env struct {
 	cfg    *config.Config
 	logger *slog.Logger

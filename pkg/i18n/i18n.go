@@ -11,7 +11,7 @@ const Fallback = "english"
 type Messages struct {
 	// Code is the BCP 47 language tag, for HTML lang attributes.
 	Code string
-	// Lead is the sentence that asks the user to enable two-factor
+	// Lead is the sentence that requests the user to enable two-factor
 	// authentication.
 	Lead string
 	// Body explains why, in one sentence.

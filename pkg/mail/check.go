@@ -18,7 +18,8 @@ type CheckStep struct {
 // Check opens a session as NewSMTP does (connect, EHLO, STARTTLS when
 // configured, AUTH when a username is set), then sends QUIT without sending
 // a message. It returns the steps run, stopping at the first failure. Errors
-// name the host and port and say what to fix. Passwords never appear in them.
+// name the host and port and the setting to change. Passwords never appear in
+// them.
 func Check(ctx context.Context, cfg config.SMTPConfig, tlsConfig *tls.Config) []CheckStep {
 	var steps []CheckStep
 	record := func(name string, err error) {

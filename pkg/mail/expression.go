@@ -129,8 +129,11 @@ type modifier struct {
 	args []operand
 }
 
-var modifierArgCounts = map[string][2]int{ // minimum and maximum
-	"escape":  {0, 1},
+// modifierArgCounts is the minimum and maximum argument count of each
+// modifier. The second argument of escape is a charset, which is ignored
+// because every value is UTF-8.
+var modifierArgCounts = map[string][2]int{
+	"escape":  {0, 2},
 	"upper":   {0, 0},
 	"lower":   {0, 0},
 	"ucfirst": {0, 0},
@@ -204,7 +207,7 @@ func (l *lexer) modifier(t tag) (modifier, error) {
 		return modifier{}, t.errorf("modifier %s takes %s in {%s}", m.name,
 			describeArgCount(counts), t.text)
 	}
-	if m.name == "escape" && len(m.args) == 1 {
+	if m.name == "escape" && len(m.args) > 0 {
 		format := m.args[0]
 		if format.variable != "" || (format.literal != "html" && format.literal != "htmlall") {
 			return modifier{}, t.errorf("unsupported escape format in {%s}: "+
@@ -215,13 +218,17 @@ func (l *lexer) modifier(t tag) (modifier, error) {
 }
 
 func describeArgCount(counts [2]int) string {
+	plural := ""
+	if counts[1] > 1 {
+		plural = "s"
+	}
 	switch {
 	case counts[1] == 0:
 		return "no arguments"
 	case counts[0] == counts[1]:
-		return fmt.Sprintf("exactly %d argument", counts[0])
+		return fmt.Sprintf("exactly %d argument%s", counts[0], plural)
 	default:
-		return fmt.Sprintf("at most %d argument", counts[1])
+		return fmt.Sprintf("at most %d argument%s", counts[1], plural)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,30 +43,32 @@ func (m *Message) Bytes() ([]byte, error) {
 		return nil, err
 	}
 
-	g := gomail.NewMessage(gomail.SetCharset("UTF-8"), gomail.SetEncoding(gomail.QuotedPrintable))
-	g.SetHeader("From", g.FormatAddress(m.From.Email, singleLine(m.From.Name)))
-	g.SetHeader("To", g.FormatAddress(m.To.Email, singleLine(m.To.Name)))
+	email := gomail.NewMessage(gomail.SetCharset("UTF-8"),
+		gomail.SetEncoding(gomail.QuotedPrintable))
+	email.SetHeader("From", email.FormatAddress(m.From.Email, singleLine(m.From.Name)))
+	email.SetHeader("To", email.FormatAddress(m.To.Email, singleLine(m.To.Name)))
 	if len(m.Cc) > 0 {
-		g.SetHeader("Cc", m.Cc...)
+		// SetHeader encodes the values in place, so it gets a copy.
+		email.SetHeader("Cc", slices.Clone(m.Cc)...)
 	}
-	g.SetHeader("Subject", singleLine(m.Content.Subject))
-	g.SetDateHeader("Date", time.Now())
-	g.SetHeader("Message-ID", newMessageID(m.From.Email))
+	email.SetHeader("Subject", singleLine(m.Content.Subject))
+	email.SetDateHeader("Date", time.Now())
+	email.SetHeader("Message-ID", newMessageID(m.From.Email))
 	for name, value := range m.Headers {
-		g.SetHeader(name, value)
+		email.SetHeader(name, value)
 	}
 
 	text := m.Content.Text
 	if text == "" {
 		text = htmlToText(m.Content.HTML)
 	}
-	g.SetBody("text/plain", text)
+	email.SetBody("text/plain", text)
 	if m.Content.HTML != "" {
-		g.AddAlternative("text/html", m.Content.HTML)
+		email.AddAlternative("text/html", m.Content.HTML)
 	}
 
 	var buf bytes.Buffer
-	if _, err := g.WriteTo(&buf); err != nil {
+	if _, err := email.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("write message: %w", err)
 	}
 	return buf.Bytes(), nil

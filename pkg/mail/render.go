@@ -53,9 +53,13 @@ type Content struct {
 // Render renders tpl with fields. For HTML templates: every string value is
 // HTML-escaped (and newlines in it become <br />), the body is wrapped as
 // Header + body + Footer with merge fields rendered in header and footer too,
-// then [EmailCSS] is replaced by wrap.CSS, and Text is derived from the final
-// HTML. For plaintext templates: no escaping, no wrapping, HTML is "". The
-// subject is rendered with no escaping and then made single-line.
+// then [EmailCSS] is replaced by wrap.CSS. Text is derived from the final
+// HTML: head, style, script and title are skipped, block elements and <br>
+// end lines, paragraphs get a blank line around them, links become
+// "text (url)" when the text is not the URL, entities are decoded and runs of
+// blank lines collapse. For plaintext templates: no escaping, no wrapping,
+// HTML is "". The subject is rendered with no escaping and then made
+// single-line. A template error returns an empty Content, never partial text.
 func Render(tpl Template, wrap Wrapper, fields Fields) (Content, error) {
 	values, err := fieldValues(fields)
 	if err != nil {
@@ -70,7 +74,10 @@ func Render(tpl Template, wrap Wrapper, fields Fields) (Content, error) {
 
 	if tpl.Plaintext {
 		content.Text, err = renderPart("body", tpl.Body, values, modeText, nil)
-		return content, err
+		if err != nil {
+			return Content{}, err
+		}
+		return content, nil
 	}
 
 	body, err := renderPart("body", tpl.Body, values, modeHTML, nil)

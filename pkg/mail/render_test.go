@@ -54,6 +54,7 @@ func TestRenderFields(t *testing.T) {
 		{"default from field", `{$nope|default:$client_first_name}`, "Ann"},
 		{"escape does not escape twice", "{$client_name|escape}",
 			"&lt;script&gt;alert(1)&lt;/script&gt; Tom &amp; &#34;Jerry&#34;"},
+		{"escape with charset", `{$client_first_name|escape:'htmlall':'UTF-8'}`, "Ann"},
 		{"escape on HTML field", `{$whmcs_link|escape:"html"}`,
 			"&lt;a href=&#34;https://billing.example.com/&#34;&gt;billing&lt;/a&gt;"},
 		{"chained modifiers", `{$empty|default:"x"|upper}`, "X"},
@@ -442,9 +443,24 @@ func TestRenderErrors(t *testing.T) {
 			want: []string{"modifier default takes exactly 1 argument"},
 		},
 		{
+			name: "too many modifier arguments",
+			tpl:  Template{Body: `{$a|escape:"html":"UTF-8":"x"}`},
+			want: []string{"modifier escape takes at most 2 arguments"},
+		},
+		{
+			name: "modifier argument on upper",
+			tpl:  Template{Body: `{$a|upper:"x"}`},
+			want: []string{"modifier upper takes no arguments"},
+		},
+		{
 			name: "unsupported escape format",
 			tpl:  Template{Body: `{$a|escape:"url"}`},
 			want: []string{"unsupported escape format"},
+		},
+		{
+			name: "error in plain-text body",
+			tpl:  Template{Subject: "ok", Body: "a\n{$x|date_format}", Plaintext: true},
+			want: []string{"render body: template line 2: unsupported Smarty modifier"},
 		},
 		{
 			name: "error in subject",

@@ -206,7 +206,7 @@ func (s *session) start(ctx context.Context, cfg config.SMTPConfig, tlsConfig *t
 		return nil
 	}
 	mechanism, err := s.authenticate(ctx, cfg.Username, cfg.Password)
-	step("AUTH "+mechanism, err)
+	step(strings.TrimSpace("AUTH "+mechanism), err)
 	return err
 }
 
@@ -238,24 +238,24 @@ func (s *session) startTLS(ctx context.Context, tlsConfig *tls.Config) error {
 		err = fmt.Errorf("%w (%w)", stepCtx.Err(), err)
 	}
 	if err != nil {
-		return fmt.Errorf("STARTTLS with %s: %w%s", s.address, err, startTLSHint(err))
+		// go-smtp v0.26 reports a missing STARTTLS extension only as this text.
+		if strings.Contains(err.Error(), "doesn't support STARTTLS") {
+			return fmt.Errorf("server %s does not offer STARTTLS: "+
+				"set smtp.encryption to tls or none", s.address)
+		}
+		hint := ""
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			hint = ": " + implicitTLSHint
+		}
+		return fmt.Errorf("STARTTLS with %s: %w%s", s.address, err, hint)
 	}
 	s.client = client
 	s.setTimeouts()
 	return nil
 }
 
-func startTLSHint(err error) string {
-	// go-smtp v0.26 reports a missing STARTTLS extension only as this text.
-	if strings.Contains(err.Error(), "doesn't support STARTTLS") {
-		return ": the server does not offer STARTTLS: set smtp.encryption to tls or none"
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return ": no answer in time; if the port expects TLS from the start " +
-			"(usually 465), set smtp.encryption to tls"
-	}
-	return ""
-}
+const implicitTLSHint = "no answer in time; if the port expects TLS from the start " +
+	"(usually 465), set smtp.encryption to tls"
 
 func heloName(configured string) string {
 	if configured != "" {
@@ -273,15 +273,13 @@ func (s *session) hello(ctx context.Context, name string) error {
 		return nil
 	}
 	err = s.contextError(ctx, err)
-	hint := ""
 	switch {
 	case isTLSError(err):
-		hint = tlsHint(err)
+		return fmt.Errorf("TLS handshake with %s: %w%s", s.address, err, tlsHint(err))
 	case isTimeout(err):
-		hint = ": no answer in time; if the port expects TLS from the start " +
-			"(usually 465), set smtp.encryption to tls"
+		return fmt.Errorf("EHLO to %s: %w: %s", s.address, err, implicitTLSHint)
 	}
-	return fmt.Errorf("EHLO to %s: %w%s", s.address, err, hint)
+	return fmt.Errorf("EHLO to %s: %w", s.address, err)
 }
 
 // authenticate runs AUTH PLAIN, or AUTH LOGIN when the server offers only

@@ -80,6 +80,9 @@ type envelope struct {
 }
 
 func (t *smtpTransport) Send(ctx context.Context, msg *Message) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	data, err := msg.Bytes()
 	if err != nil {
 		return "", fmt.Errorf("build message: %w", err)
@@ -172,7 +175,7 @@ func (t *smtpTransport) Close() error {
 // deliveryFailure describes why a message did not go through and what it
 // means for the connection.
 type deliveryFailure struct {
-	err error // what Send returns: a *RejectedError or a wrapped I/O error
+	err error // the error for Send to return: a *RejectedError or a wrapped I/O error
 	// connectionLost means the connection cannot be used again.
 	connectionLost bool
 	// retry means the server certainly did not accept the message, so
@@ -275,10 +278,17 @@ func (s *session) failure(at stage, command string, err error) error {
 		return &deliveryFailure{err: rejected, connectionLost: lost, retry: lost}
 	}
 
+	if at == stageEnd {
+		return &deliveryFailure{
+			err: fmt.Errorf("send %s to %s: %w: the server may have accepted the message "+
+				"before the connection failed", command, s.address, err),
+			connectionLost: true,
+		}
+	}
 	return &deliveryFailure{
 		err:            fmt.Errorf("send %s to %s: %w", command, s.address, err),
 		connectionLost: true,
-		retry:          at != stageEnd && isConnectionDrop(err),
+		retry:          isConnectionDrop(err),
 	}
 }
 

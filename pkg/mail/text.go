@@ -171,11 +171,11 @@ func attribute(t html.Token, key string) string {
 type textWriter struct {
 	b        strings.Builder
 	newlines int  // newlines at the end of b
-	pending  int  // newlines that block elements asked for before the next text
+	pending  int  // newlines that block elements requested before the next text
 	space    bool // white space seen since the last character written
 }
 
-// blockBreak asks for n newlines before the next text: 1 ends the line,
+// blockBreak requests n newlines before the next text: 1 ends the line,
 // 2 leaves a blank line.
 func (w *textWriter) blockBreak(n int) {
 	w.pending = max(w.pending, n)

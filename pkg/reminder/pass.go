@@ -68,11 +68,16 @@ func (p *pass) remind(ctx context.Context, user store.User, trigger,
 	if tpl.Disabled {
 		return skipped(user, ReasonTemplateDisabled), nil
 	}
-	if _, err := mail.ParseAddress(user.Email); err != nil {
+	if !validAddress(user.Email) {
 		return skipped(user, ReasonInvalidEmail), nil
 	}
 
 	message, renderErr := p.message(user, tpl)
+	if renderErr == nil {
+		// An invalid copy address or header fails this message only, before
+		// it reaches the mail server.
+		_, renderErr = message.Bytes()
+	}
 	if p.dryRun {
 		outcome.Status = StatusDue
 		if renderErr != nil {
@@ -159,6 +164,13 @@ func (p *pass) message(user store.User, tpl store.EmailTemplate) (*mailer.Messag
 		Content: content,
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
 	}, nil
+}
+
+// validAddress reports whether address is a bare email address, without a
+// display name.
+func validAddress(address string) bool {
+	parsed, err := mail.ParseAddress(address)
+	return err == nil && parsed.Name == "" && parsed.Address == strings.TrimSpace(address)
 }
 
 func languageLabel(language string) string {

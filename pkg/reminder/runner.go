@@ -1,5 +1,5 @@
 // Package reminder sends the reminder emails: the daily pass over every
-// due user, and single reminders that an admin asks for.
+// due user, and single reminders that an admin requests.
 package reminder
 
 import (
@@ -36,7 +36,7 @@ const (
 	ReasonNotAttempted     = "not attempted because the mail server failed; still due"
 )
 
-// Outcome is what happened to one user's reminder.
+// Outcome is the result of one user's reminder.
 type Outcome struct {
 	UserID   int64
 	Email    string

@@ -77,8 +77,8 @@ func lookupError(err error) error {
 	return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
 }
 
-// alert answers GET /api/v1/alert with the alert fragment (200), or 204
-// when no alert is due.
+// alert handles GET /api/v1/alert: it returns the alert fragment (200),
+// or 204 when no alert is due.
 func (s *Server) alert(c echo.Context) error {
 	userID, err := parseUserID(c.QueryParam("user_id"))
 	if err != nil {
@@ -113,8 +113,8 @@ func (s *Server) alert(c echo.Context) error {
 // maxDismissBody is the largest dismiss request body read.
 const maxDismissBody = 4 << 10
 
-// dismiss answers POST /api/v1/dismiss, recording that the user closed the
-// alert. user_id comes as a form field or in a JSON object.
+// dismiss handles POST /api/v1/dismiss and records that the user closed
+// the alert. user_id comes as a form field or in a JSON object.
 func (s *Server) dismiss(c echo.Context) error {
 	raw, err := dismissUserID(c)
 	if err != nil {
@@ -157,7 +157,7 @@ func dismissUserID(c echo.Context) (string, error) {
 	return strings.Trim(string(payload.UserID), `"`), nil
 }
 
-// stats answers GET /api/v1/stats with the adoption figures.
+// stats handles GET /api/v1/stats and returns the adoption figures.
 func (s *Server) stats(c echo.Context) error {
 	stats, err := s.store.Stats(c.Request().Context())
 	if err != nil {

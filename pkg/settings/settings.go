@@ -194,10 +194,10 @@ func SecurityURL(base, routeMode string) string {
 	if base == "" {
 		return ""
 	}
-	// NOTE: WHMCS stores "basic" for Basic URLs; "acceptpathinfo" and
-	// "rewrite" are the internal names of the two friendly modes and were
-	// not seen in a real database. Any other value gets the basic form,
-	// which works in every mode.
+	// NOTE: WHMCS stores "basic" for Basic URLs. The values "acceptpathinfo"
+	// and "rewrite" for the two friendly modes were not seen in a real
+	// database. Any other value gets the basic form, which works in every
+	// mode.
 	switch strings.ToLower(strings.TrimSpace(routeMode)) {
 	case "rewrite":
 		return base + "user/security"

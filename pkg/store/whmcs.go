@@ -70,13 +70,13 @@ func (s *Store) Detect(ctx context.Context) (WHMCSInfo, error) {
 
 	info.Major = majorVersion(info.Version)
 	if info.Major < 8 || !slices.Contains(found, "tblusers") {
-		return info, fmt.Errorf("%w: database %s holds WHMCS %s, but mfa-reminder needs "+
+		return info, fmt.Errorf("%w: database %s contains WHMCS %s, but mfa-reminder needs "+
 			"WHMCS 8.0 or newer, where each login user has its own two-factor setting in "+
 			"tblusers; upgrade WHMCS first", ErrUnsupportedDatabase, info.Database, info.Version)
 	}
 	for _, table := range WHMCSTables {
 		if !slices.Contains(found, table) {
-			return info, fmt.Errorf("%w: database %s holds WHMCS %s but has no %s table",
+			return info, fmt.Errorf("%w: database %s contains WHMCS %s but has no %s table",
 				ErrUnsupportedDatabase, info.Database, info.Version, table)
 		}
 	}

@@ -1,0 +1,154 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/config"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func envOf(values map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		value, ok := values[name]
+		return value, ok
+	}
+}
+
+func TestExampleFileMatchesDefaults(t *testing.T) {
+	cfg, err := config.Load("../../config.example.yaml", noEnv)
+	if err != nil {
+		t.Fatalf("load config.example.yaml: %v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("config.example.yaml is invalid: %v", err)
+	}
+
+	want := config.Default()
+	cfg.Sources, want.Sources = nil, nil
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("config.example.yaml differs from the defaults in code:\nfile:    %+v\ndefault: %+v",
+			cfg, want)
+	}
+}
+
+func TestEnvironmentOverridesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	err := os.WriteFile(path, []byte("listen: 127.0.0.1:9000\nsmtp:\n  host: file.example.test\n"), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cfg, err := config.Load(path, envOf(map[string]string{
+		"MFA_REMINDER_SMTP_HOST":       "env.example.test",
+		"MFA_REMINDER_SMTP_PORT":       "2525",
+		"MFA_REMINDER_CLIENT_STATUSES": "active, Inactive",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+
+	if cfg.Listen != "127.0.0.1:9000" || cfg.Source("listen") != config.SourceFile {
+		t.Errorf("listen = %q from %s, want the file's value", cfg.Listen, cfg.Source("listen"))
+	}
+	if cfg.SMTP.Host != "env.example.test" || cfg.Source("smtp.host") != config.SourceEnv {
+		t.Errorf("smtp.host = %q from %s, want the environment's value", cfg.SMTP.Host,
+			cfg.Source("smtp.host"))
+	}
+	if cfg.SMTP.Port != 2525 {
+		t.Errorf("smtp.port = %d, want 2525", cfg.SMTP.Port)
+	}
+	if got := cfg.Scope.ClientStatuses; !reflect.DeepEqual(got, []string{"Active", "Inactive"}) {
+		t.Errorf("client statuses = %v, want [Active Inactive]", got)
+	}
+	if cfg.Source("run_at") != config.SourceDefault {
+		t.Errorf("run_at source = %s, want default", cfg.Source("run_at"))
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	cfg, err := config.Load("", envOf(map[string]string{
+		"MFA_REMINDER_DATABASE_DSN":    "root:s3cret-pass@tcp(127.0.0.1:3306)/",
+		"MFA_REMINDER_LISTEN":          "localhost",
+		"MFA_REMINDER_SMTP_ENCRYPTION": "ssl",
+		"MFA_REMINDER_SMTP_FROM":       "Support <support@example.test>",
+		"MFA_REMINDER_RUN_AT":          "9am",
+		"MFA_REMINDER_TIMEZONE":        "Europe/Nowhere",
+		"MFA_REMINDER_CLIENT_STATUSES": "Active,Suspended",
+		"MFA_REMINDER_LOG_LEVEL":       "verbose",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	err = cfg.Validate(config.NeedDatabase, config.NeedAPIToken, config.NeedMail)
+	var invalid *config.ValidationError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("Validate error = %v, want a ValidationError", err)
+	}
+	message := err.Error()
+	for _, want := range []string{
+		"database.dsn", "names no database",
+		"listen", `"localhost"`,
+		"smtp.encryption", `"ssl"`, "none, starttls or tls",
+		"smtp.from", "smtp.from_name",
+		"run_at", `"9am"`,
+		"timezone", "Europe/Nowhere",
+		"scope.client_statuses", `"Suspended"`,
+		"log.level", "api_token", "smtp.host",
+		"(set by MFA_REMINDER_SMTP_ENCRYPTION)",
+	} {
+		if !strings.Contains(message, want) {
+			t.Errorf("error lacks %q:\n%s", want, message)
+		}
+	}
+	if strings.Contains(message, "s3cret-pass") {
+		t.Errorf("error shows the database password:\n%s", message)
+	}
+	if len(invalid.Problems) < 9 {
+		t.Errorf("got %d problems, want every one of them: %v", len(invalid.Problems), invalid.Problems)
+	}
+}
+
+func TestUnknownKeyInFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("smtp:\n  hostname: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := config.Load(path, noEnv)
+	if err == nil || !strings.Contains(err.Error(), "hostname") {
+		t.Errorf("Load error = %v, want one naming the unknown key", err)
+	}
+}
+
+func TestInvalidNumberInEnvironment(t *testing.T) {
+	_, err := config.Load("", envOf(map[string]string{"MFA_REMINDER_SMTP_PORT": "twenty-five"}))
+	if err == nil || !strings.Contains(err.Error(), "MFA_REMINDER_SMTP_PORT") ||
+		!strings.Contains(err.Error(), "twenty-five") {
+		t.Errorf("Load error = %v, want one naming the variable and value", err)
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	tests := []struct {
+		dsn  string
+		want string
+	}{
+		{"user:secret@tcp(db:3306)/whmcs", "user:***@tcp(db:3306)/whmcs"},
+		{"user@tcp(db:3306)/whmcs", "user@tcp(db:3306)/whmcs"},
+		{"user:secret@bogus", "***@bogus"},
+	}
+	for _, tt := range tests {
+		if got := config.RedactDSN(tt.dsn); got != tt.want {
+			t.Errorf("RedactDSN(%q) = %q, want %q", tt.dsn, got, tt.want)
+		}
+	}
+}

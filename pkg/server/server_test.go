@@ -1,0 +1,359 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/server"
+	"github.com/mfa-reminder/mfa-reminder/pkg/smtptest"
+	"github.com/mfa-reminder/mfa-reminder/pkg/stacktest"
+	"github.com/mfa-reminder/mfa-reminder/pkg/whmcsfixture"
+)
+
+const token = stacktest.Token
+
+type harness struct {
+	t      *testing.T
+	fx     *whmcsfixture.T
+	smtp   *smtptest.Server
+	http   *httptest.Server
+	client *http.Client
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	stack := stacktest.New(t)
+	srv, err := server.New(stack.Config, stack.Store, stack.Settings, stack.Runner, stack.Logger,
+		"test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpServer := httptest.NewServer(srv.Handler())
+	t.Cleanup(httpServer.Close)
+
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{
+		Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	return &harness{t: t, fx: stack.FX, smtp: stack.SMTP, http: httpServer, client: client}
+}
+
+// api sends a request with the Authorization header given and returns
+// the status and body.
+func (h *harness) api(method, path, contentType, body string, authorization string) (int, string) {
+	h.t.Helper()
+	request, err := http.NewRequest(method, h.http.URL+path, strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if authorization != "" {
+		request.Header.Set("Authorization", authorization)
+	}
+	if contentType != "" {
+		request.Header.Set("Content-Type", contentType)
+	}
+	response, err := h.client.Do(request)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer response.Body.Close()
+	data, _ := io.ReadAll(response.Body)
+	return response.StatusCode, string(data)
+}
+
+func (h *harness) alert(query string) (int, string) {
+	h.t.Helper()
+	return h.api(http.MethodGet, "/api/v1/alert?"+query, "", "", "Bearer "+token)
+}
+
+func TestAlertDecisions(t *testing.T) {
+	h := newHarness(t)
+	owner, client := h.fx.Owner(whmcsfixture.User{Email: "o@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{Language: "french"})
+	sub := h.fx.SubUser(whmcsfixture.User{Email: "s@example.test"}, client)
+	german := h.fx.SubUser(whmcsfixture.User{Email: "g@example.test", Language: "german"}, client)
+	closed, _ := h.fx.Owner(whmcsfixture.User{Email: "c@example.test"},
+		whmcsfixture.Client{Status: "Closed"})
+	lone := h.fx.User(whmcsfixture.User{Email: "l@example.test"})
+
+	tests := []struct {
+		name       string
+		query      string
+		wantStatus int
+		wantBody   string
+	}{
+		{"owner with MFA", "user_id=" + id(owner), http.StatusNoContent, ""},
+		{"sub-user without MFA", "user_id=" + id(sub), http.StatusOK,
+			"authentification à deux facteurs"},
+		{"user language before account language", "user_id=" + id(german), http.StatusOK,
+			"Zwei-Faktor-Authentifizierung"},
+		{"lang parameter first", "user_id=" + id(german) + "&lang=nl", http.StatusOK,
+			"tweestapsverificatie"},
+		{"unknown lang falls back to English", "user_id=" + id(sub) + "&lang=klingon",
+			http.StatusOK, "please enable Two-Factor Authentication"},
+		{"closed account only", "user_id=" + id(closed), http.StatusNoContent, ""},
+		{"no account", "user_id=" + id(lone), http.StatusNoContent, ""},
+		{"unknown user", "user_id=999999", http.StatusNotFound, "unknown user"},
+		{"missing user_id", "", http.StatusBadRequest, "missing user_id"},
+		{"malformed user_id", "user_id=1%20OR%201=1", http.StatusBadRequest, "invalid user_id"},
+		{"negative user_id", "user_id=-4", http.StatusBadRequest, "invalid user_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := h.alert(tt.query)
+			if status != tt.wantStatus {
+				t.Errorf("status = %d, want %d (body %q)", status, tt.wantStatus, body)
+			}
+			if !strings.Contains(body, tt.wantBody) {
+				t.Errorf("body %q lacks %q", body, tt.wantBody)
+			}
+		})
+	}
+}
+
+func id(n int64) string {
+	return strconv.FormatInt(n, 10)
+}
+
+func TestAlertFragment(t *testing.T) {
+	h := newHarness(t)
+	user, _ := h.fx.Owner(whmcsfixture.User{Email: "f@example.test"}, whmcsfixture.Client{})
+	h.fx.Addon("alert_style", "danger")
+
+	status, body := h.alert("user_id=" + id(user))
+	if status != http.StatusOK {
+		t.Fatalf("status = %d, want 200", status)
+	}
+	for _, want := range []string{
+		`class="alert alert-danger alert-dismissible`,
+		"mfa-reminder-alert",
+		`data-dismiss="alert"`,
+		`data-bs-dismiss="alert"`,
+		`href="https://billing.example-hosting.test/index.php?rp=/user/security"`,
+		"For your security, please enable Two-Factor Authentication",
+		`action="index.php?m=mfa_reminder&amp;action=dismiss"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("fragment lacks %q:\n%s", want, body)
+		}
+	}
+}
+
+func TestAlertSettingsFromAddon(t *testing.T) {
+	tests := []struct {
+		name      string
+		addon     map[string]string
+		config    map[string]string
+		wantShown bool
+		wantLink  string
+	}{
+		{"alerts off", map[string]string{"enable_alert": ""}, nil, false, ""},
+		{"custom security URL", map[string]string{"security_url": "https://example.test/2fa"},
+			nil, true, "https://example.test/2fa"},
+		{"friendly URLs", nil, map[string]string{"RouteUriPathMode": "rewrite"}, true,
+			"https://billing.example-hosting.test/user/security"},
+		{"friendly index.php URLs", nil, map[string]string{"RouteUriPathMode": "acceptpathinfo"},
+			true, "https://billing.example-hosting.test/index.php/user/security"},
+		{"System URL without slash", nil, map[string]string{"SystemURL": "https://b.example.test/whmcs"},
+			true, "https://b.example.test/whmcs/index.php?rp=/user/security"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			for setting, value := range tt.addon {
+				h.fx.Addon(setting, value)
+			}
+			for setting, value := range tt.config {
+				h.fx.Config(setting, value)
+			}
+			user, _ := h.fx.Owner(whmcsfixture.User{Email: "u@example.test"}, whmcsfixture.Client{})
+
+			status, body := h.alert("user_id=" + id(user))
+			if shown := status == http.StatusOK; shown != tt.wantShown {
+				t.Fatalf("status = %d, want shown=%v", status, tt.wantShown)
+			}
+			if tt.wantLink != "" && !strings.Contains(body, `href="`+tt.wantLink+`"`) {
+				t.Errorf("fragment lacks link %q:\n%s", tt.wantLink, body)
+			}
+		})
+	}
+}
+
+func TestDismissLastsUntilNextLogin(t *testing.T) {
+	h := newHarness(t)
+	user, _ := h.fx.Owner(whmcsfixture.User{Email: "d@example.test"}, whmcsfixture.Client{})
+	h.fx.Login(user, time.Now().Add(-time.Hour))
+
+	status, _ := h.api(http.MethodPost, "/api/v1/dismiss", "application/x-www-form-urlencoded",
+		"user_id="+id(user), "Bearer "+token)
+	if status != http.StatusNoContent {
+		t.Fatalf("dismiss status = %d, want 204", status)
+	}
+	if status, _ := h.alert("user_id=" + id(user)); status != http.StatusNoContent {
+		t.Errorf("alert after dismissal: status %d, want 204", status)
+	}
+
+	h.fx.Login(user, time.Now().Add(2*time.Second))
+	if status, _ := h.alert("user_id=" + id(user)); status != http.StatusOK {
+		t.Errorf("alert after the next login: status %d, want 200", status)
+	}
+
+	other, _ := h.fx.Owner(whmcsfixture.User{Email: "j@example.test"}, whmcsfixture.Client{})
+	status, _ = h.api(http.MethodPost, "/api/v1/dismiss", "application/json",
+		`{"user_id": `+id(other)+`}`, "Bearer "+token)
+	if status != http.StatusNoContent {
+		t.Errorf("JSON dismiss status = %d, want 204", status)
+	}
+	if status, _ := h.alert("user_id=" + id(other)); status != http.StatusNoContent {
+		t.Errorf("alert after JSON dismissal of a user who never logged in: status %d, want 204",
+			status)
+	}
+
+	for _, body := range []string{`{"user_id": "abc"}`, `{not json`} {
+		if status, _ := h.api(http.MethodPost, "/api/v1/dismiss", "application/json", body,
+			"Bearer "+token); status != http.StatusBadRequest {
+			t.Errorf("dismiss with body %s: status %d, want 400", body, status)
+		}
+	}
+	if status, _ := h.api(http.MethodPost, "/api/v1/dismiss", "application/x-www-form-urlencoded",
+		"user_id=424242", "Bearer "+token); status != http.StatusNotFound {
+		t.Errorf("dismiss of an unknown user: status %d, want 404", status)
+	}
+}
+
+func TestAPIRequiresToken(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/api/v1/alert?user_id=1", "/api/v1/stats"} {
+		for _, authorization := range []string{"", "Bearer wrong", "Basic " + token, token} {
+			status, body := h.api(http.MethodGet, path, "", "", authorization)
+			if status != http.StatusUnauthorized {
+				t.Errorf("GET %s with Authorization %q: status %d, want 401", path, authorization, status)
+			}
+			if strings.Contains(body, "user") && strings.Contains(body, "@") {
+				t.Errorf("401 body leaks data: %s", body)
+			}
+		}
+	}
+}
+
+func TestStatsAPI(t *testing.T) {
+	h := newHarness(t)
+	h.fx.Owner(whmcsfixture.User{Email: "a@example.test", SecondFactor: "totp"}, whmcsfixture.Client{})
+	h.fx.Owner(whmcsfixture.User{Email: "b@example.test"}, whmcsfixture.Client{})
+
+	status, body := h.api(http.MethodGet, "/api/v1/stats", "", "", "Bearer "+token)
+	if status != http.StatusOK {
+		t.Fatalf("status = %d, want 200", status)
+	}
+	for _, want := range []string{`"total_users":2`, `"with_mfa":1`, `"without_mfa":1`,
+		`"adoption_percent":50.0`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("stats %s lacks %s", body, want)
+		}
+	}
+}
+
+var csrfPattern = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func TestDashboardSendReminder(t *testing.T) {
+	h := newHarness(t)
+	user, _ := h.fx.Owner(whmcsfixture.User{FirstName: "<script>x</script>", Email: "dash@example.test"},
+		whmcsfixture.Client{})
+
+	response, err := h.client.Get(h.http.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusSeeOther || response.Header.Get("Location") != "/login" {
+		t.Fatalf("GET / without a session: %d to %q, want 303 to /login",
+			response.StatusCode, response.Header.Get("Location"))
+	}
+
+	response, err = h.client.PostForm(h.http.URL+"/login", url.Values{"token": {"wrong"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusUnauthorized {
+		t.Errorf("login with a wrong token: status %d, want 401", response.StatusCode)
+	}
+
+	response, err = h.client.PostForm(h.http.URL+"/login", url.Values{"token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: status %d, want 303", response.StatusCode)
+	}
+
+	page := h.page("/")
+	if !strings.Contains(page, "dash@example.test") {
+		t.Fatalf("overview lacks the user without MFA:\n%s", page)
+	}
+	if strings.Contains(page, "<script>x</script>") {
+		t.Error("overview shows a name's HTML unescaped")
+	}
+	match := csrfPattern.FindStringSubmatch(page)
+	if match == nil {
+		t.Fatal("overview has no CSRF token")
+	}
+
+	response, err = h.client.PostForm(h.http.URL+"/reminders",
+		url.Values{"user_id": {id(user)}, "csrf_token": {"forged"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusForbidden {
+		t.Errorf("reminder with a forged CSRF token: status %d, want 403", response.StatusCode)
+	}
+
+	response, err = h.client.PostForm(h.http.URL+"/reminders",
+		url.Values{"user_id": {id(user)}, "csrf_token": {match[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send reminder: status %d, want 303", response.StatusCode)
+	}
+	if n := len(h.smtp.MessagesTo("dash@example.test")); n != 1 {
+		t.Errorf("dash@example.test got %d messages, want 1", n)
+	}
+
+	page = h.page("/")
+	if !strings.Contains(page, "Reminder sent to dash@example.test") {
+		t.Errorf("overview after sending lacks the confirmation:\n%s", page)
+	}
+	h.page("/")
+	if n := len(h.smtp.MessagesTo("dash@example.test")); n != 1 {
+		t.Errorf("reloading the overview sent again: %d messages", n)
+	}
+}
+
+func (h *harness) page(path string) string {
+	h.t.Helper()
+	response, err := h.client.Get(h.http.URL + path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer response.Body.Close()
+	body, _ := io.ReadAll(response.Body)
+	if response.StatusCode != http.StatusOK {
+		h.t.Fatalf("GET %s: status %d\n%s", path, response.StatusCode, body)
+	}
+	return string(body)
+}

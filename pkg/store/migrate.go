@@ -12,12 +12,25 @@ var OwnTables = []string{
 	"mod_mfa_reminder_migrations",
 	"mod_mfa_reminder_users",
 	"mod_mfa_reminder_sends",
+	"mod_mfa_reminder_batches",
+	"mod_mfa_reminder_runs",
+	"mod_mfa_reminder_snapshots",
+}
+
+// migration is one schema change of the daemon's own tables. Each step is
+// an SQL statement or an addColumn value.
+type migration []any
+
+// addColumn adds a column unless it exists. MySQL 8 has no
+// ADD COLUMN IF NOT EXISTS, so the check reads information_schema.
+type addColumn struct {
+	table, column, definition string
 }
 
 // migrations holds the schema changes of the daemon's own tables. Entry i
 // brings the schema to version i+1. Append new entries; never edit one
 // that has shipped.
-var migrations = [][]string{
+var migrations = []migration{
 	{
 		// Per-user reminder state and alert dismissal. A row exists only for
 		// users the daemon has acted on.
@@ -50,6 +63,61 @@ var migrations = [][]string{
 			KEY user_created (user_id, created_at),
 			KEY status_created (status, created_at),
 			KEY created_at (created_at)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+	},
+	{
+		// A bulk reminder requested on the dashboard. The nonce of the form
+		// is unique, so a form posted twice creates one batch.
+		`CREATE TABLE IF NOT EXISTS mod_mfa_reminder_batches (
+			id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+			nonce CHAR(32) NOT NULL,
+			requested_by VARCHAR(255) NOT NULL,
+			description VARCHAR(1000) NOT NULL DEFAULT '',
+			selection MEDIUMTEXT NOT NULL,
+			status VARCHAR(16) NOT NULL,
+			total INT UNSIGNED NOT NULL DEFAULT 0,
+			sent INT UNSIGNED NOT NULL DEFAULT 0,
+			skipped INT UNSIGNED NOT NULL DEFAULT 0,
+			failed INT UNSIGNED NOT NULL DEFAULT 0,
+			error TEXT NULL,
+			created_at DATETIME(3) NOT NULL,
+			finished_at DATETIME(3) NULL,
+			PRIMARY KEY (id),
+			UNIQUE KEY nonce (nonce),
+			KEY status (status)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+		addColumn{"mod_mfa_reminder_sends", "batch_id",
+			"BIGINT UNSIGNED NULL AFTER triggered_by, ADD KEY batch_user (batch_id, user_id)"},
+		// Why a reminder was skipped; skipped reminders of a batch are kept
+		// so its result page can list them.
+		addColumn{"mod_mfa_reminder_sends", "reason", "VARCHAR(255) NOT NULL DEFAULT '' AFTER status"},
+		// One row per reminder pass, for the settings page.
+		`CREATE TABLE IF NOT EXISTS mod_mfa_reminder_runs (
+			id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+			trigger_type VARCHAR(16) NOT NULL,
+			dry_run TINYINT(1) NOT NULL DEFAULT 0,
+			started_at DATETIME(3) NOT NULL,
+			finished_at DATETIME(3) NULL,
+			due INT UNSIGNED NOT NULL DEFAULT 0,
+			sent INT UNSIGNED NOT NULL DEFAULT 0,
+			skipped INT UNSIGNED NOT NULL DEFAULT 0,
+			failed INT UNSIGNED NOT NULL DEFAULT 0,
+			error TEXT NULL,
+			PRIMARY KEY (id),
+			KEY started_at (started_at)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+		// The adoption figures of each day.
+		`CREATE TABLE IF NOT EXISTS mod_mfa_reminder_snapshots (
+			day DATE NOT NULL,
+			total_users INT UNSIGNED NOT NULL,
+			with_mfa INT UNSIGNED NOT NULL,
+			owners INT UNSIGNED NOT NULL,
+			owners_with_mfa INT UNSIGNED NOT NULL,
+			accounts INT UNSIGNED NOT NULL,
+			accounts_all_mfa INT UNSIGNED NOT NULL,
+			accounts_no_mfa INT UNSIGNED NOT NULL,
+			taken_at DATETIME NOT NULL,
+			PRIMARY KEY (day)
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
 	},
 }
@@ -86,8 +154,8 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	}
 
 	for version := current + 1; version <= len(migrations); version++ {
-		for _, statement := range migrations[version-1] {
-			if _, err := s.db.ExecContext(ctx, statement); err != nil {
+		for _, step := range migrations[version-1] {
+			if err := s.migrateStep(ctx, step); err != nil {
 				return applied, fmt.Errorf("migrate to schema version %d: %w", version, err)
 			}
 		}
@@ -101,6 +169,28 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 	}
 
 	return applied, nil
+}
+
+func (s *Store) migrateStep(ctx context.Context, step any) error {
+	switch step := step.(type) {
+	case string:
+		_, err := s.db.ExecContext(ctx, step)
+		return err
+	case addColumn:
+		var exists int
+		err := s.db.GetContext(ctx, &exists, `
+			SELECT COUNT(*) FROM information_schema.columns
+			WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?`,
+			step.table, step.column)
+		if err != nil || exists > 0 {
+			return err
+		}
+		_, err = s.db.ExecContext(ctx, "ALTER TABLE "+step.table+" ADD COLUMN "+step.column+
+			" "+step.definition)
+		return err
+	default:
+		return fmt.Errorf("unknown migration step %T", step)
+	}
 }
 
 // AppliedSchemaVersion returns the schema version of the daemon's tables,
@@ -143,6 +233,18 @@ func (s *Store) CheckWritable(ctx context.Context) error {
 			`INSERT INTO mod_mfa_reminder_sends (user_id, email, subject, trigger_type,
 				status, created_at) VALUES (0, '', '', 'check', 'check', ?)`,
 			[]any{now}},
+		{"mod_mfa_reminder_batches",
+			`INSERT INTO mod_mfa_reminder_batches (nonce, requested_by, selection, status,
+				created_at) VALUES ('check', 'check', '', 'check', ?)`,
+			[]any{now}},
+		{"mod_mfa_reminder_runs",
+			"INSERT INTO mod_mfa_reminder_runs (trigger_type, started_at) VALUES ('check', ?)",
+			[]any{now}},
+		{"mod_mfa_reminder_snapshots",
+			`INSERT INTO mod_mfa_reminder_snapshots (day, total_users, with_mfa, owners,
+				owners_with_mfa, accounts, accounts_all_mfa, accounts_no_mfa, taken_at)
+			VALUES ('1000-01-01', 0, 0, 0, 0, 0, 0, 0, ?)`,
+			[]any{now}},
 	}
 	for _, probe := range probes {
 		if _, err := tx.ExecContext(ctx, probe.query, probe.args...); err != nil {
@@ -162,4 +264,7 @@ var updateProbeColumn = map[string]string{
 	"mod_mfa_reminder_migrations": "applied_at = applied_at",
 	"mod_mfa_reminder_users":      "updated_at = updated_at",
 	"mod_mfa_reminder_sends":      "status = status",
+	"mod_mfa_reminder_batches":    "status = status",
+	"mod_mfa_reminder_runs":       "due = due",
+	"mod_mfa_reminder_snapshots":  "taken_at = taken_at",
 }

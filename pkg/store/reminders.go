@@ -9,8 +9,13 @@ import (
 // Triggers of a reminder.
 const (
 	TriggerSchedule = "schedule"
-	TriggerAdmin    = "admin"
-	TriggerCLI      = "cli"
+	// TriggerAdmin is a single reminder sent from the dashboard.
+	TriggerAdmin = "admin"
+	// TriggerBulk is a reminder of a dashboard batch.
+	TriggerBulk = "bulk"
+	TriggerCLI  = "cli"
+	// TriggerTest is a preview sent to an address the admin typed.
+	TriggerTest = "test"
 )
 
 // Send statuses.
@@ -18,6 +23,7 @@ const (
 	SendSending = "sending"
 	SendSent    = "sent"
 	SendFailed  = "failed"
+	SendSkipped = "skipped"
 )
 
 // Send is one reminder attempt.
@@ -29,11 +35,17 @@ type Send struct {
 	Language    string   `db:"language"`
 	Trigger     string   `db:"trigger_type"`
 	TriggeredBy string   `db:"triggered_by"`
+	BatchID     *int64   `db:"batch_id"`
 	Status      string   `db:"status"`
+	Reason      string   `db:"reason"`
 	SMTPReply   *string  `db:"smtp_reply"`
 	CreatedAt   NullTime `db:"created_at"`
 	FinishedAt  NullTime `db:"finished_at"`
 }
+
+// sendColumns are the columns that scan into Send.
+const sendColumns = `id, user_id, email, subject, language, trigger_type, triggered_by,
+	batch_id, status, reason, smtp_reply, created_at, finished_at`
 
 // ClaimSend records an attempt as 'sending' before the message goes to the
 // mail server, and returns its id.
@@ -42,11 +54,11 @@ func (s *Store) ClaimSend(ctx context.Context, send Send, at time.Time) (int64, 
 	defer cancel()
 
 	result, err := s.db.ExecContext(ctx, `
-		INSERT INTO mod_mfa_reminder_sends
-			(user_id, email, subject, language, trigger_type, triggered_by, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO mod_mfa_reminder_sends (user_id, email, subject, language, trigger_type,
+			triggered_by, batch_id, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		send.UserID, send.Email, send.Subject, send.Language, send.Trigger,
-		send.TriggeredBy, SendSending, at.UTC())
+		send.TriggeredBy, send.BatchID, SendSending, at.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("record reminder to user %d: %w", send.UserID, err)
 	}
@@ -132,6 +144,32 @@ func (s *Store) FailSend(ctx context.Context, sendID, userID int64, reply string
 	return nil
 }
 
+// RecordSkip stores a reminder that was not sent, with the reason, so that
+// a batch's result page and the activity log can show it.
+func (s *Store) RecordSkip(ctx context.Context, send Send, reason string, at time.Time) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO mod_mfa_reminder_sends (user_id, email, subject, language, trigger_type,
+			triggered_by, batch_id, status, reason, created_at, finished_at)
+		VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		send.UserID, send.Email, send.Language, send.Trigger, send.TriggeredBy, send.BatchID,
+		SendSkipped, truncateText(reason, 255), at.UTC(), at.UTC())
+	if err != nil {
+		return fmt.Errorf("record skipped reminder of user %d: %w", send.UserID, err)
+	}
+	return nil
+}
+
+func truncateText(s string, n int) string {
+	runes := []rune(s)
+	if len(runes) <= n {
+		return s
+	}
+	return string(runes[:n-1]) + "…"
+}
+
 // Sends returns the attempts for one user, newest first.
 func (s *Store) Sends(ctx context.Context, userID int64) ([]Send, error) {
 	ctx, cancel := s.withTimeout(ctx)
@@ -139,8 +177,7 @@ func (s *Store) Sends(ctx context.Context, userID int64) ([]Send, error) {
 
 	var sends []Send
 	err := s.db.SelectContext(ctx, &sends, `
-		SELECT id, user_id, email, subject, language, trigger_type, triggered_by, status,
-			smtp_reply, created_at, finished_at
+		SELECT `+sendColumns+`
 		FROM mod_mfa_reminder_sends WHERE user_id = ? ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list reminders of user %d: %w", userID, err)

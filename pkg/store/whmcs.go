@@ -14,7 +14,7 @@ import (
 // WHMCS is touched.
 var WHMCSTables = []string{
 	"tblusers", "tblusers_clients", "tblclients",
-	"tblemailtemplates", "tblconfiguration", "tbladdonmodules",
+	"tblemailtemplates", "tblconfiguration", "tbladdonmodules", "tblclientgroups",
 }
 
 // ErrUnsupportedDatabase is wrapped by the error that Detect returns for a
@@ -199,10 +199,11 @@ func (s *Store) AddonSettings(ctx context.Context) (map[string]string, error) {
 var columnsRead = map[string]string{
 	"tblusers":          "id, first_name, last_name, email, language, second_factor, last_login",
 	"tblusers_clients":  "id, auth_user_id, client_id, owner",
-	"tblclients":        "id, companyname, status, language",
+	"tblclients":        "id, firstname, lastname, companyname, status, language, groupid",
 	"tblemailtemplates": "id, type, name, subject, message, fromname, fromemail, copyto, blind_copy_to, language, disabled, plaintext",
 	"tblconfiguration":  "setting, value",
 	"tbladdonmodules":   "module, setting, value",
+	"tblclientgroups":   "id, groupname",
 }
 
 // CheckSelect runs a SELECT of the columns the daemon reads from table,

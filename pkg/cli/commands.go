@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-co-op/gocron/v2"
+
 	"github.com/mfa-reminder/mfa-reminder/pkg/config"
 	"github.com/mfa-reminder/mfa-reminder/pkg/reminder"
 	"github.com/mfa-reminder/mfa-reminder/pkg/server"
@@ -33,18 +35,30 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	}
 
 	runner, provider := e.runner()
-	srv, err := server.New(e.cfg, e.store, provider, runner, e.logger, Version)
-	if err != nil {
-		return c.fail(exitSetup, err)
-	}
 	listener, err := net.Listen("tcp", e.cfg.Listen)
 	if err != nil {
 		return c.fail(exitSetup, fmt.Errorf("listen on %s: %w; set listen "+
 			"(MFA_REMINDER_LISTEN) to a free address", e.cfg.Listen, err))
 	}
-
 	scheduler, err := reminder.Schedule(e.cfg, runner, e.logger)
 	if err != nil {
+		listener.Close()
+		return c.fail(exitSetup, err)
+	}
+
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	worker := reminder.NewWorker(runner, e.logger)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		worker.Run(workerCtx)
+	}()
+
+	srv, err := server.New(server.Deps{Config: e.cfg, Store: e.store, Settings: provider,
+		Runner: runner, Worker: worker, Logger: e.logger, Version: Version,
+		NextRun: nextRun(scheduler)})
+	if err != nil {
+		stopWorker()
 		listener.Close()
 		return c.fail(exitSetup, err)
 	}
@@ -78,8 +92,23 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if err := scheduler.Shutdown(); err != nil {
 		e.logger.Warn("Scheduler shutdown did not finish", "error", err)
 	}
+	stopWorker()
+	<-workerDone
 	e.logger.Info("Stopped")
 	return code
+}
+
+// nextRun returns a function reporting the next scheduled reminder pass.
+func nextRun(scheduler gocron.Scheduler) func() (time.Time, bool) {
+	return func() (time.Time, bool) {
+		for _, job := range scheduler.Jobs() {
+			if job.Name() == reminder.PassJobName {
+				next, err := job.NextRun()
+				return next, err == nil && !next.IsZero()
+			}
+		}
+		return time.Time{}, false
+	}
 }
 
 func (c *cli) runOnce(ctx context.Context, args []string) int {

@@ -24,9 +24,16 @@ type Config struct {
 	Listen string `yaml:"listen"`
 	// APIToken is the bearer token that the WHMCS hook and API clients send.
 	APIToken string `yaml:"api_token"`
+	// PublicURL is the dashboard's address as admins reach it, such as
+	// https://billing.example.net/mfa/ behind a reverse proxy. Its path is
+	// the prefix of every dashboard link. Empty means the root of listen.
+	PublicURL string `yaml:"public_url"`
 	// WHMCSURL overrides tblconfiguration SystemURL in links, for installs
 	// where SystemURL is empty or points at an internal name.
 	WHMCSURL string `yaml:"whmcs_url"`
+	// WHMCSAdminURL is the WHMCS admin area, for links to client accounts.
+	// Empty means the WHMCS URL followed by admin/.
+	WHMCSAdminURL string `yaml:"whmcs_admin_url"`
 	// RunAt is the local time of the daily reminder pass, as HH:MM.
 	RunAt string `yaml:"run_at"`
 	// Timezone is the IANA time zone that RunAt is read in.

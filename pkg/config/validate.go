@@ -112,6 +112,14 @@ func (c *Config) validateServer(v *validator, tokenRequired bool) {
 		v.add("whmcs_url", "invalid URL %q: use the address of the WHMCS client area, "+
 			"such as https://billing.example.com/", c.WHMCSURL)
 	}
+	if c.WHMCSAdminURL != "" && !isHTTPURL(c.WHMCSAdminURL) {
+		v.add("whmcs_admin_url", "invalid URL %q: use the address of the WHMCS admin area, "+
+			"such as https://billing.example.com/admin/", c.WHMCSAdminURL)
+	}
+	if c.PublicURL != "" && !isHTTPURL(c.PublicURL) {
+		v.add("public_url", "invalid URL %q: use the dashboard's address as admins open "+
+			"it, such as https://billing.example.com/mfa/", c.PublicURL)
+	}
 
 	if _, _, err := c.RunTime(); err != nil {
 		v.add("run_at", "invalid time %q: use HH:MM on a 24-hour clock, such as 09:00", c.RunAt)
@@ -182,6 +190,16 @@ func (c *Config) validateBehaviour(v *validator) {
 		v.add("defaults.security_url", "invalid URL %q: use an absolute http or https URL, "+
 			"or leave it empty to derive it from the WHMCS System URL", d.SecurityURL)
 	}
+}
+
+// BasePath returns the path of PublicURL without a trailing slash: "" for
+// the root, "/mfa" for https://billing.example.net/mfa/.
+func (c *Config) BasePath() string {
+	parsed, err := url.Parse(c.PublicURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(parsed.Path, "/")
 }
 
 // RunTime returns the hour and minute of RunAt.

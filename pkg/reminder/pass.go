@@ -57,10 +57,17 @@ func (p *pass) close() {
 	}
 }
 
+// request says who asked for a reminder, for the activity log.
+type request struct {
+	trigger string
+	// by names the admin or tool; empty for the schedule.
+	by      string
+	batchID *int64
+}
+
 // remind renders and sends one user's reminder. The error reports
 // database failures only; a send the server refuses is a failed outcome.
-func (p *pass) remind(ctx context.Context, user store.User, trigger,
-	by string) (Outcome, error) {
+func (p *pass) remind(ctx context.Context, user store.User, req request) (Outcome, error) {
 	language := i18n.Resolve(user.Language, user.ClientLanguage, p.snapshot.System.Language)
 	outcome := Outcome{UserID: user.ID, Email: user.Email, Language: language}
 
@@ -92,7 +99,7 @@ func (p *pass) remind(ctx context.Context, user store.User, trigger,
 	}
 	sendID, err := p.runner.store.ClaimSend(ctx, store.Send{
 		UserID: user.ID, Email: user.Email, Subject: subject, Language: language,
-		Trigger: trigger, TriggeredBy: by,
+		Trigger: req.trigger, TriggeredBy: req.by, BatchID: req.batchID,
 	}, p.runner.now())
 	if err != nil {
 		return outcome, err
@@ -119,7 +126,7 @@ func (p *pass) remind(ctx context.Context, user store.User, trigger,
 		return outcome, err
 	}
 	p.runner.logger.Info("Reminder sent", "user_id", user.ID, "send_id", sendID,
-		"trigger", trigger, "language", language)
+		"trigger", req.trigger, "language", language)
 	outcome.Status, outcome.Reason = StatusSent, reply
 	return outcome, nil
 }

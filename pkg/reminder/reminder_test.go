@@ -132,20 +132,38 @@ func TestScheduleRunsDailyAtRunAt(t *testing.T) {
 	}
 	defer scheduler.Shutdown()
 
-	jobs := scheduler.Jobs()
-	if len(jobs) != 1 {
-		t.Fatalf("scheduler has %d jobs, want 1", len(jobs))
+	var pass gocron.Job
+	for _, job := range scheduler.Jobs() {
+		if job.Name() == "reminder pass" {
+			pass = job
+		}
 	}
-	next, err := jobs[0].NextRun()
+	if pass == nil {
+		t.Fatal("scheduler has no reminder pass job")
+	}
+	next, err := pass.NextRun()
 	if want := time.Date(2026, 12, 4, 9, 30, 0, 0, berlin); err != nil || !next.Equal(want) {
 		t.Errorf("next run = %s (%v), want %s", next, err, want)
 	}
 
-	if err := clock.BlockUntilContext(context.Background(), 1); err != nil {
+	deadline := time.Now().Add(10 * time.Second)
+	var snapshots []store.Snapshot
+	for len(snapshots) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		snapshots, err = h.Store.Snapshots(context.Background(), time.Now().AddDate(0, 0, -2))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(snapshots) != 1 || snapshots[0].TotalUsers != 1 {
+		t.Errorf("snapshots at start = %+v, want one with 1 user", snapshots)
+	}
+
+	if err := clock.BlockUntilContext(context.Background(), 2); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Minute)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for len(h.SMTP.Messages()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

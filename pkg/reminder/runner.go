@@ -133,22 +133,50 @@ func (r *Runner) SetClock(now func() time.Time) {
 // a time across all daemons on the database. The error reports
 // configuration and database problems; failed sends are counted in the
 // summary, stored with the server's reply and retried by the next pass.
-func (r *Runner) Run(ctx context.Context, opts Options) (Summary, error) {
-	var summary Summary
+func (r *Runner) Run(ctx context.Context, opts Options) (summary Summary, err error) {
 	started := r.now()
 
 	if !opts.DryRun {
-		unlock, err := r.store.LockRun(ctx)
-		if errors.Is(err, store.ErrLocked) {
+		unlock, lockErr := r.store.LockRun(ctx)
+		if errors.Is(lockErr, store.ErrLocked) {
 			return summary, fmt.Errorf("another reminder pass is running on this database; " +
 				"try again when it has finished")
 		}
-		if err != nil {
-			return summary, err
+		if lockErr != nil {
+			return summary, lockErr
 		}
 		defer unlock()
-	}
 
+		runID, startErr := r.store.StartRun(ctx, opts.Trigger, started)
+		if startErr != nil {
+			return summary, startErr
+		}
+		defer func() { r.finishRun(runID, summary, err) }()
+	}
+	return r.runPass(ctx, opts, started)
+}
+
+// finishRun records the end of a pass. It uses its own context, because
+// the pass's context may be cancelled by a shutdown.
+func (r *Runner) finishRun(runID int64, summary Summary, runErr error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	run := store.Run{ID: runID, FinishedAt: store.NullTime{Time: r.now(), Valid: true},
+		Due: summary.Due, Sent: summary.Sent, Skipped: summary.Skipped, Failed: summary.Failed}
+	if runErr != nil {
+		text := runErr.Error()
+		run.Error = &text
+	}
+	if err := r.store.FinishRun(ctx, run); err != nil {
+		r.logger.Error("Recording the end of the reminder pass failed", "run_id", runID,
+			"error", err)
+	}
+}
+
+// runPass runs the pass once the lock is held.
+func (r *Runner) runPass(ctx context.Context, opts Options, started time.Time) (Summary, error) {
+	var summary Summary
 	snapshot, err := r.settings.Get(ctx)
 	if err != nil {
 		return summary, err
@@ -203,7 +231,7 @@ func (r *Runner) passOutcome(ctx context.Context, p *pass, snapshot *settings.Sn
 	case p.abort != nil:
 		return skipped(user, ReasonNotAttempted), nil
 	}
-	return p.remind(ctx, user, trigger, "")
+	return p.remind(ctx, user, request{trigger: trigger})
 }
 
 // ErrNotDue wraps the error that RemindUser returns for a user who cannot
@@ -239,7 +267,7 @@ func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
 	}
 	defer pass.close()
 
-	outcome, err := pass.remind(ctx, user, trigger, by)
+	outcome, err := pass.remind(ctx, user, request{trigger: trigger, by: by})
 	if err != nil {
 		return outcome, err
 	}

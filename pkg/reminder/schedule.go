@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/go-co-op/gocron/v2"
 
@@ -11,8 +12,11 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
+// PassJobName is the scheduler's name for the daily reminder pass.
+const PassJobName = "reminder pass"
+
 // Schedule starts a scheduler that runs a pass every day at cfg.RunAt in
-// cfg.Timezone. A pass still running at the next start time delays that
+// cfg.Timezone and stores a snapshot of the adoption figures each day. A pass still running at the next start time delays that
 // run instead of overlapping it. Shut the scheduler down to stop; that
 // cancels the context of a running pass and waits for it.
 func Schedule(cfg *config.Config, r *Runner, logger *slog.Logger,
@@ -37,11 +41,30 @@ func Schedule(cfg *config.Config, r *Runner, logger *slog.Logger,
 					"sent", summary.Sent, "failed", summary.Failed)
 			}
 		}),
-		gocron.WithName("reminder pass"),
+		gocron.WithName(PassJobName),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("schedule reminder pass: %w", err)
+	}
+
+	// One snapshot of the adoption figures per day: at start, so a fresh
+	// install has a first point, and shortly after each midnight.
+	snapshot := gocron.NewTask(func(ctx context.Context) {
+		if _, err := r.TakeSnapshot(ctx, cfg.Location()); err != nil {
+			logger.Error("Adoption snapshot failed", "error", err)
+		}
+	})
+	_, err = scheduler.NewJob(gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(0, 5, 0))),
+		snapshot, gocron.WithName("adoption snapshot"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule))
+	if err != nil {
+		return nil, fmt.Errorf("schedule adoption snapshot: %w", err)
+	}
+	_, err = scheduler.NewJob(gocron.OneTimeJob(gocron.OneTimeJobStartImmediately()), snapshot,
+		gocron.WithName("first adoption snapshot"))
+	if err != nil {
+		return nil, fmt.Errorf("schedule adoption snapshot: %w", err)
 	}
 
 	scheduler.Start()
@@ -51,4 +74,17 @@ func Schedule(cfg *config.Config, r *Runner, logger *slog.Logger,
 			"timezone", cfg.Timezone)
 	}
 	return scheduler, nil
+}
+
+// TakeSnapshot stores the current adoption figures as today's snapshot,
+// today being the date in location.
+func (r *Runner) TakeSnapshot(ctx context.Context, location *time.Location) (store.Snapshot, error) {
+	now := r.now()
+	snapshot, err := r.store.TakeSnapshot(ctx, now.In(location), now)
+	if err != nil {
+		return snapshot, err
+	}
+	r.logger.Info("Adoption snapshot stored", "day", snapshot.Day.Format(time.DateOnly),
+		"total_users", snapshot.TotalUsers, "with_mfa", snapshot.WithMFA)
+	return snapshot, nil
 }

@@ -1,20 +1,17 @@
 package server
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/mfa-reminder/mfa-reminder/pkg/reminder"
 	"github.com/mfa-reminder/mfa-reminder/pkg/settings"
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
-// pageSize is the number of users listed per dashboard page.
-const pageSize = 50
+// tokenAdmin is the admin name recorded for sessions opened with the API
+// token.
+const tokenAdmin = "admin (API token)"
 
 type loginPage struct {
 	Error string
@@ -22,7 +19,7 @@ type loginPage struct {
 
 func (s *Server) showLogin(c echo.Context) error {
 	if s.sessionValue(c) != "" {
-		return c.Redirect(http.StatusSeeOther, "/")
+		return c.Redirect(http.StatusSeeOther, s.url("/"))
 	}
 	return s.render(c, http.StatusOK, "login.html", "Sign in", loginPage{})
 }
@@ -36,89 +33,89 @@ func (s *Server) login(c echo.Context) error {
 				"api_token (MFA_REMINDER_API_TOKEN)."})
 	}
 
-	s.setCookie(c, sessionCookie, s.sessions.issue(s.now().Add(sessionMaxAge)), sessionMaxAge)
+	value := s.sessions.issue(tokenAdmin, s.now().Add(sessionMaxAge))
+	s.setCookie(c, sessionCookie, value, sessionMaxAge)
 	s.logger.Info("Dashboard sign-in", "client_ip", c.RealIP())
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, s.url("/"))
 }
 
 func (s *Server) logout(c echo.Context) error {
 	s.setCookie(c, sessionCookie, "", -1)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, s.url("/login"))
 }
 
 type overviewPage struct {
-	Stats     store.Stats
-	Settings  *settings.Snapshot
-	Users     []store.User
-	After     int64
-	NextAfter int64
+	Stats    store.Stats
+	Coverage store.Coverage
+	Bars     []bar
+	Trend    trend
+	Effects  []store.Effect
+	Settings *settings.Snapshot
+	Facts    []string
 }
 
-// overview shows the adoption figures and one page of users without MFA,
-// paged by user id (?after=ID) so that a page costs the same at any depth.
+// overview shows the adoption figures, their trend, the account coverage,
+// the effect of reminders and the WHMCS settings that change what the
+// figures mean.
 func (s *Server) overview(c echo.Context) error {
-	after, err := strconv.ParseInt(c.QueryParam("after"), 10, 64)
-	if c.QueryParam("after") != "" && (err != nil || after < 0) {
-		return echo.NewHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("invalid page position %q: use a user id", c.QueryParam("after")))
-	}
-
 	ctx := c.Request().Context()
-	stats, err := s.store.Stats(ctx)
-	if err != nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
+	page := overviewPage{}
+	var err error
+
+	if page.Stats, err = s.store.Stats(ctx); err != nil {
+		return unavailable(err)
 	}
-	snapshot, err := s.settings.Get(ctx)
-	if err != nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
+	if page.Coverage, err = s.store.Coverage(ctx); err != nil {
+		return unavailable(err)
 	}
-	users, err := s.store.UsersWithoutMFA(ctx, after, pageSize+1)
+	if page.Settings, err = s.settings.Get(ctx); err != nil {
+		return unavailable(err)
+	}
+	now := s.now()
+	snapshots, err := s.store.Snapshots(ctx, now.AddDate(0, 0, -trendDays))
 	if err != nil {
-		return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
+		return unavailable(err)
+	}
+	for _, days := range []int{30, 90} {
+		effect, err := s.store.ReminderEffect(ctx, now, days)
+		if err != nil {
+			return unavailable(err)
+		}
+		page.Effects = append(page.Effects, effect)
 	}
 
-	page := overviewPage{Stats: stats, Settings: snapshot, Users: users, After: after}
-	if len(users) > pageSize {
-		page.Users = users[:pageSize]
-		page.NextAfter = page.Users[pageSize-1].ID
-	}
+	page.Bars = adoptionBars(page.Stats)
+	page.Trend = newTrend(snapshots, now.In(s.cfg.Location()))
+	page.Facts = whmcsFacts(page.Settings)
 	return s.render(c, http.StatusOK, "overview.html", "MFA adoption", page)
 }
 
-// sendReminder sends one reminder now and redirects back to the list
-// (post/redirect/get), so reloading the page never sends again.
-func (s *Server) sendReminder(c echo.Context) error {
-	userID, err := parseUserID(c.FormValue("user_id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-
-	outcome, err := s.runner.RemindUser(c.Request().Context(), userID, store.TriggerAdmin,
-		"dashboard")
+// whmcsFacts lists WHMCS settings that change what the figures mean.
+func whmcsFacts(snapshot *settings.Snapshot) []string {
+	var facts []string
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.setFlash(c, "error", fmt.Sprintf("User %d does not exist in WHMCS.", userID))
-	case errors.Is(err, reminder.ErrNotDue):
-		s.setFlash(c, "info", fmt.Sprintf("No reminder sent to user %d: %s.", userID,
-			outcome.Reason))
-	case err != nil && outcome.Status == reminder.StatusFailed:
-		s.setFlash(c, "error", fmt.Sprintf("The reminder to %s failed: %s", outcome.Email,
-			outcome.Reason))
-	case err != nil:
-		return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
-	case outcome.Status == reminder.StatusSent:
-		s.setFlash(c, "success", fmt.Sprintf("Reminder sent to %s.", outcome.Email))
-	case outcome.Status == reminder.StatusFailed:
-		s.setFlash(c, "error", fmt.Sprintf("The reminder to %s failed: %s", outcome.Email,
-			outcome.Reason))
-	default:
-		s.setFlash(c, "info", fmt.Sprintf("No reminder sent to %s: %s.", outcome.Email,
-			outcome.Reason))
+	case snapshot.TwoFactorErr != nil:
+		facts = append(facts, "WHMCS's two-factor settings (tblconfiguration 2fasettings) "+
+			"could not be read, so it is unknown whether clients can turn MFA on.")
+	case len(snapshot.TwoFactor.ClientModules) == 0:
+		facts = append(facts, "No two-factor module is enabled for clients in WHMCS, so "+
+			"users cannot turn MFA on. Enable one in WHMCS's two-factor authentication settings.")
 	}
+	if snapshot.TwoFactor.ForceClient {
+		facts = append(facts, "WHMCS already makes clients set up two-factor authentication "+
+			"at their next login, so users listed without MFA have not logged in since.")
+	}
+	if !snapshot.EnableEmail {
+		facts = append(facts, "Reminder emails are off (enable_email in the WHMCS addon settings).")
+	}
+	if !snapshot.EnableAlert {
+		facts = append(facts, "The client-area alert is off (enable_alert in the WHMCS addon "+
+			"settings).")
+	}
+	return facts
+}
 
-	target := "/"
-	if after, err := strconv.ParseInt(c.FormValue("after"), 10, 64); err == nil && after > 0 {
-		target = "/?after=" + strconv.FormatInt(after, 10)
-	}
-	return c.Redirect(http.StatusSeeOther, target)
+// unavailable is the error for a failed database read.
+func unavailable(err error) error {
+	return echo.NewHTTPError(http.StatusServiceUnavailable).WithInternal(err)
 }

@@ -18,38 +18,56 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
+// Deps are what the server uses.
+type Deps struct {
+	Config   *config.Config
+	Store    *store.Store
+	Settings *settings.Provider
+	Runner   *reminder.Runner
+	// Worker sends bulk reminders; nil sends them within the request.
+	Worker *reminder.Worker
+	Logger *slog.Logger
+	// NextRun returns the time of the next scheduled pass; nil when no
+	// scheduler runs.
+	NextRun func() (time.Time, bool)
+	Version string
+}
+
 // Server holds the HTTP handlers and what they use.
 type Server struct {
+	Deps
 	echo     *echo.Echo
+	cfg      *config.Config
 	store    *store.Store
 	settings *settings.Provider
 	runner   *reminder.Runner
-	cfg      *config.Config
 	logger   *slog.Logger
 	sessions *sessions
 	views    *views
-	version  string
-	now      func() time.Time
+	// base is the path prefix of the dashboard, such as /mfa, or "".
+	base string
+	now  func() time.Time
 }
 
 // New builds the server and its routes.
-func New(cfg *config.Config, s *store.Store, p *settings.Provider, r *reminder.Runner,
-	logger *slog.Logger, version string) (*Server, error) {
-	views, err := parseViews()
+func New(deps Deps) (*Server, error) {
+	base := deps.Config.BasePath()
+	views, err := parseViews(base)
 	if err != nil {
 		return nil, err
 	}
 
 	srv := &Server{
+		Deps:     deps,
 		echo:     echo.New(),
-		store:    s,
-		settings: p,
-		runner:   r,
-		cfg:      cfg,
-		logger:   logger,
-		sessions: newSessions(cfg.APIToken),
+		cfg:      deps.Config,
+		store:    deps.Store,
+		settings: deps.Settings,
+		runner:   deps.Runner,
+		logger:   deps.Logger,
+		sessions: newSessions(deps.Config.APIToken),
 		views:    views,
-		version:  version,
+		base:     base,
 		now:      time.Now,
 	}
 	srv.echo.HideBanner = true
@@ -64,8 +82,14 @@ func (s *Server) Handler() http.Handler {
 	return s.echo
 }
 
+// url returns the dashboard path under the configured prefix.
+func (s *Server) url(path string) string {
+	return s.base + path
+}
+
 func (s *Server) routes() {
 	e := s.echo
+	e.Pre(s.stripBase)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(s.logRequests)
 
@@ -83,7 +107,32 @@ func (s *Server) routes() {
 
 	dashboard := e.Group("", s.requireSession)
 	dashboard.GET("/", s.overview)
-	dashboard.POST("/reminders", s.sendReminder, s.requireCSRF)
+	dashboard.GET("/users", s.users)
+	dashboard.GET("/users.csv", s.usersCSV)
+	dashboard.POST("/reminders", s.sendReminders, s.requireCSRF)
+	dashboard.GET("/reminders/:id", s.batch)
+	dashboard.GET("/reminders/preview", s.preview)
+	dashboard.POST("/reminders/preview", s.sendTest, s.requireCSRF)
+	dashboard.GET("/activity", s.activity)
+	dashboard.GET("/settings", s.showSettings)
+}
+
+// stripBase removes the public_url path prefix from requests that carry
+// it, so the dashboard answers both behind a proxy that keeps the prefix
+// and on the listen address directly.
+func (s *Server) stripBase(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		request := c.Request()
+		if s.base != "" && (request.URL.Path == s.base ||
+			strings.HasPrefix(request.URL.Path, s.base+"/")) {
+			request.URL.Path = strings.TrimPrefix(request.URL.Path, s.base)
+			if request.URL.Path == "" {
+				request.URL.Path = "/"
+			}
+			request.URL.RawPath = ""
+		}
+		return next(c)
+	}
 }
 
 func (s *Server) health(c echo.Context) error {

@@ -31,8 +31,8 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	stack := stacktest.New(t)
-	srv, err := server.New(stack.Config, stack.Store, stack.Settings, stack.Runner, stack.Logger,
-		"test")
+	srv, err := server.New(server.Deps{Config: stack.Config, Store: stack.Store,
+		Settings: stack.Settings, Runner: stack.Runner, Logger: stack.Logger, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,83 +264,101 @@ func TestStatsAPI(t *testing.T) {
 	}
 }
 
-var csrfPattern = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+var (
+	csrfPattern  = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	noncePattern = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
+)
+
+// signIn opens a dashboard session with the API token.
+func (h *harness) signIn() {
+	h.t.Helper()
+	response, err := h.client.PostForm(h.http.URL+"/login", url.Values{"token": {token}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.StatusCode != http.StatusSeeOther {
+		h.t.Fatalf("login: status %d, want 303", response.StatusCode)
+	}
+}
+
+// post submits a form and returns the status and the Location header.
+func (h *harness) post(path string, form url.Values) (int, string) {
+	h.t.Helper()
+	response, err := h.client.PostForm(h.http.URL+path, form)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	response.Body.Close()
+	return response.StatusCode, response.Header.Get("Location")
+}
+
+func TestDashboardRequiresSignIn(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/", "/users", "/users.csv", "/activity", "/settings",
+		"/reminders/preview", "/reminders/1"} {
+		response, err := h.client.Get(h.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		response.Body.Close()
+		if response.StatusCode != http.StatusSeeOther || response.Header.Get("Location") != "/login" {
+			t.Errorf("GET %s without a session: %d to %q, want 303 to /login", path,
+				response.StatusCode, response.Header.Get("Location"))
+		}
+	}
+	if status, _ := h.post("/reminders", url.Values{"single": {"1"}}); status != http.StatusSeeOther {
+		t.Errorf("POST /reminders without a session: status %d, want 303 to /login", status)
+	}
+
+	status, _ := h.post("/login", url.Values{"token": {"wrong"}})
+	if status != http.StatusUnauthorized {
+		t.Errorf("login with a wrong token: status %d, want 401", status)
+	}
+}
 
 func TestDashboardSendReminder(t *testing.T) {
 	h := newHarness(t)
 	user, _ := h.fx.Owner(whmcsfixture.User{FirstName: "<script>x</script>", Email: "dash@example.test"},
 		whmcsfixture.Client{})
+	h.signIn()
 
-	response, err := h.client.Get(h.http.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	response.Body.Close()
-	if response.StatusCode != http.StatusSeeOther || response.Header.Get("Location") != "/login" {
-		t.Fatalf("GET / without a session: %d to %q, want 303 to /login",
-			response.StatusCode, response.Header.Get("Location"))
-	}
-
-	response, err = h.client.PostForm(h.http.URL+"/login", url.Values{"token": {"wrong"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	response.Body.Close()
-	if response.StatusCode != http.StatusUnauthorized {
-		t.Errorf("login with a wrong token: status %d, want 401", response.StatusCode)
-	}
-
-	response, err = h.client.PostForm(h.http.URL+"/login", url.Values{"token": {token}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	response.Body.Close()
-	if response.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: status %d, want 303", response.StatusCode)
-	}
-
-	page := h.page("/")
+	page := h.page("/users")
 	if !strings.Contains(page, "dash@example.test") {
-		t.Fatalf("overview lacks the user without MFA:\n%s", page)
+		t.Fatalf("user list lacks the user without MFA:\n%s", page)
 	}
 	if strings.Contains(page, "<script>x</script>") {
-		t.Error("overview shows a name's HTML unescaped")
+		t.Error("user list shows a name's HTML unescaped")
 	}
-	match := csrfPattern.FindStringSubmatch(page)
-	if match == nil {
-		t.Fatal("overview has no CSRF token")
-	}
-
-	response, err = h.client.PostForm(h.http.URL+"/reminders",
-		url.Values{"user_id": {id(user)}, "csrf_token": {"forged"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	response.Body.Close()
-	if response.StatusCode != http.StatusForbidden {
-		t.Errorf("reminder with a forged CSRF token: status %d, want 403", response.StatusCode)
+	csrf, nonce := csrfPattern.FindStringSubmatch(page), noncePattern.FindStringSubmatch(page)
+	if csrf == nil || nonce == nil {
+		t.Fatal("user list has no CSRF token or nonce")
 	}
 
-	response, err = h.client.PostForm(h.http.URL+"/reminders",
-		url.Values{"user_id": {id(user)}, "csrf_token": {match[1]}})
-	if err != nil {
-		t.Fatal(err)
+	form := url.Values{"single": {id(user)}, "nonce": {nonce[1]}, "csrf_token": {"forged"}}
+	if status, _ := h.post("/reminders", form); status != http.StatusForbidden {
+		t.Errorf("reminder with a forged CSRF token: status %d, want 403", status)
 	}
-	response.Body.Close()
-	if response.StatusCode != http.StatusSeeOther {
-		t.Fatalf("send reminder: status %d, want 303", response.StatusCode)
+
+	form.Set("csrf_token", csrf[1])
+	status, location := h.post("/reminders", form)
+	if status != http.StatusSeeOther || !strings.HasPrefix(location, "/reminders/") {
+		t.Fatalf("send reminder: %d to %q, want 303 to the result page", status, location)
 	}
 	if n := len(h.smtp.MessagesTo("dash@example.test")); n != 1 {
 		t.Errorf("dash@example.test got %d messages, want 1", n)
 	}
 
-	page = h.page("/")
-	if !strings.Contains(page, "Reminder sent to dash@example.test") {
-		t.Errorf("overview after sending lacks the confirmation:\n%s", page)
+	result := h.page(location)
+	if !strings.Contains(result, `id="sent-count">1<`) {
+		t.Errorf("result page does not show 1 sent:\n%s", result)
 	}
-	h.page("/")
+	h.page(location)
+	if again, _ := h.post("/reminders", form); again != http.StatusSeeOther {
+		t.Errorf("posting the same form again: status %d, want 303", again)
+	}
 	if n := len(h.smtp.MessagesTo("dash@example.test")); n != 1 {
-		t.Errorf("reloading the overview sent again: %d messages", n)
+		t.Errorf("reloading or re-posting sent again: %d messages", n)
 	}
 }
 

@@ -6,8 +6,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +22,7 @@ const (
 
 // sessions signs dashboard session cookies with a key derived from the API
 // token, so changing the token ends every session. A session cookie holds
-// only its expiry time and the signature.
+// its expiry time, the admin's name and the signature.
 type sessions struct {
 	key   []byte
 	token []byte
@@ -47,24 +47,35 @@ func (s *sessions) checkToken(token string) bool {
 	return len(s.token) > 0 && subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
-// issue returns a new session cookie value valid until expires.
-func (s *sessions) issue(expires time.Time) string {
-	stamp := strconv.FormatInt(expires.Unix(), 10)
-	return stamp + "." + s.sign("session", stamp)
+// session is the content of a session cookie.
+type session struct {
+	Expires int64  `json:"e"`
+	Admin   string `json:"a"`
 }
 
-// valid reports whether value is a session cookie that is signed and not
-// expired at now.
-func (s *sessions) valid(value string, now time.Time) bool {
-	stamp, signature, found := strings.Cut(value, ".")
-	if !found {
-		return false
+// issue returns a new session cookie value for admin, valid until expires.
+func (s *sessions) issue(admin string, expires time.Time) string {
+	data, _ := json.Marshal(session{Expires: expires.Unix(), Admin: admin})
+	payload := base64.RawURLEncoding.EncodeToString(data)
+	return payload + "." + s.sign("session", payload)
+}
+
+// read returns the session in value when it is signed and not expired at
+// now.
+func (s *sessions) read(value string, now time.Time) (session, bool) {
+	payload, signature, found := strings.Cut(value, ".")
+	if !found || !hmac.Equal([]byte(signature), []byte(s.sign("session", payload))) {
+		return session{}, false
 	}
-	expires, err := strconv.ParseInt(stamp, 10, 64)
-	if err != nil || now.Unix() >= expires {
-		return false
+	data, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return session{}, false
 	}
-	return hmac.Equal([]byte(signature), []byte(s.sign("session", stamp)))
+	var content session
+	if err := json.Unmarshal(data, &content); err != nil || now.Unix() >= content.Expires {
+		return session{}, false
+	}
+	return content, true
 }
 
 // csrfToken returns the form token bound to a session cookie value.
@@ -76,9 +87,9 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 	cookie := &http.Cookie{
 		Name:     name,
 		Value:    value,
-		Path:     "/",
+		Path:     s.base + "/",
 		HttpOnly: true,
-		Secure:   c.Scheme() == "https",
+		Secure:   c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https:"),
 		SameSite: http.SameSiteStrictMode,
 		MaxAge:   int(maxAge.Seconds()),
 	}
@@ -91,17 +102,30 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 // sessionValue returns the request's valid session cookie, or "".
 func (s *Server) sessionValue(c echo.Context) string {
 	cookie, err := c.Cookie(sessionCookie)
-	if err != nil || !s.sessions.valid(cookie.Value, s.now()) {
+	if err != nil {
+		return ""
+	}
+	if _, ok := s.sessions.read(cookie.Value, s.now()); !ok {
 		return ""
 	}
 	return cookie.Value
+}
+
+// admin returns the name of the signed-in admin.
+func (s *Server) admin(c echo.Context) string {
+	cookie, err := c.Cookie(sessionCookie)
+	if err != nil {
+		return ""
+	}
+	content, _ := s.sessions.read(cookie.Value, s.now())
+	return content.Admin
 }
 
 // requireSession sends visitors without a valid session to the login page.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.sessionValue(c) == "" {
-			return c.Redirect(http.StatusSeeOther, "/login")
+			return c.Redirect(http.StatusSeeOther, s.url("/login"))
 		}
 		return next(c)
 	}

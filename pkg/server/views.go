@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"time"
 
@@ -19,11 +20,13 @@ import (
 )
 
 // pages are the dashboard templates; each is parsed with layout.html.
-var pages = []string{"login.html", "overview.html", "error.html"}
+var pages = []string{"login.html", "overview.html", "users.html", "batch.html",
+	"preview.html", "activity.html", "settings.html", "error.html"}
 
 // views holds the parsed dashboard templates and the static files with
 // their content hashes.
 type views struct {
+	base   string
 	pages  map[string]*template.Template
 	static map[string]staticFile
 }
@@ -34,23 +37,11 @@ type staticFile struct {
 }
 
 // parseViews parses every page once at start, so a broken template stops
-// the daemon at start instead of failing a request.
-func parseViews() (*views, error) {
-	v := &views{pages: map[string]*template.Template{}, static: map[string]staticFile{}}
-
-	funcs := template.FuncMap{
-		"when":   formatTime,
-		"static": v.staticURL,
-		"mul10":  func(p store.Percent) float64 { return float64(p) * 10 },
-	}
-	for _, page := range pages {
-		tpl, err := template.New(page).Funcs(funcs).ParseFS(dashboard.Files,
-			"templates/layout.html", "templates/"+page)
-		if err != nil {
-			return nil, fmt.Errorf("parse dashboard template %s: %w", page, err)
-		}
-		v.pages[page] = tpl
-	}
+// the daemon at start instead of failing a request. base is the path
+// prefix of every link.
+func parseViews(base string) (*views, error) {
+	v := &views{base: base, pages: map[string]*template.Template{},
+		static: map[string]staticFile{}}
 
 	err := fs.WalkDir(dashboard.Files, "static", func(name string, entry fs.DirEntry, err error) error {
 		if err != nil || entry.IsDir() {
@@ -67,13 +58,35 @@ func parseViews() (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read dashboard static files: %w", err)
 	}
+
+	funcs := template.FuncMap{
+		"url":     v.url,
+		"static":  v.staticURL,
+		"when":    formatTime,
+		"date":    func(t time.Time) string { return t.Format("2006-01-02") },
+		"percent": func(p store.Percent) string { return p.String() + "%" },
+		"query":   func(values url.Values) template.URL { return template.URL(values.Encode()) },
+	}
+	for _, page := range pages {
+		tpl, err := template.New(page).Funcs(funcs).ParseFS(dashboard.Files,
+			"templates/layout.html", "templates/"+page)
+		if err != nil {
+			return nil, fmt.Errorf("parse dashboard template %s: %w", page, err)
+		}
+		v.pages[page] = tpl
+	}
 	return v, nil
+}
+
+// url returns a dashboard path under the path prefix.
+func (v *views) url(path string) string {
+	return v.base + path
 }
 
 // staticURL returns the URL of a static file with its content hash, so
 // browsers may cache it for as long as the file does not change.
 func (v *views) staticURL(name string) string {
-	return "/static/" + name + "?v=" + v.static[name].hash
+	return v.base + "/static/" + name + "?v=" + v.static[name].hash
 }
 
 func formatTime(t store.NullTime) string {
@@ -85,8 +98,11 @@ func formatTime(t store.NullTime) string {
 
 // layout is the data every page gets.
 type layout struct {
-	Title     string
+	Title string
+	// Nav is the path of the navigation entry to mark as current.
+	Nav       string
 	CSRF      string
+	Admin     string
 	SignedIn  bool
 	Flash     *flash
 	Version   string
@@ -110,14 +126,16 @@ func (s *Server) render(c echo.Context, status int, page, title string, data any
 	session := s.sessionValue(c)
 	view := layout{
 		Title:     title,
+		Nav:       c.Path(),
 		SignedIn:  session != "",
 		Flash:     s.takeFlash(c),
-		Version:   s.version,
+		Version:   s.Version,
 		Generated: s.now().UTC(),
 		Page:      data,
 	}
 	if session != "" {
 		view.CSRF = s.sessions.csrfToken(session)
+		view.Admin = s.admin(c)
 	}
 
 	var body bytes.Buffer
@@ -130,8 +148,9 @@ func (s *Server) render(c echo.Context, status int, page, title string, data any
 
 // static serves the embedded static files.
 func (s *Server) static(c echo.Context) error {
-	file, ok := s.views.static[path.Base(c.Param("*"))]
-	if !ok || c.Param("*") != path.Base(c.Param("*")) {
+	name := c.Param("*")
+	file, ok := s.views.static[name]
+	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "no such file")
 	}
 	header := c.Response().Header()
@@ -139,6 +158,5 @@ func (s *Server) static(c echo.Context) error {
 		header.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
 	}
 	header.Set("ETag", `"`+file.hash+`"`)
-	contentType := mime.TypeByExtension(path.Ext(c.Param("*")))
-	return c.Blob(http.StatusOK, contentType, file.body)
+	return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), file.body)
 }

@@ -46,7 +46,13 @@ type Snapshot struct {
 	// WHMCSURL is the client area's base URL with a trailing slash: the
 	// configured whmcs_url, else tblconfiguration SystemURL.
 	WHMCSURL string
-	System   store.SystemSettings
+	// WHMCSAdminURL is the admin area's base URL with a trailing slash.
+	WHMCSAdminURL string
+	// TwoFactor is WHMCS's global two-factor configuration; TwoFactorErr
+	// says why it could not be read.
+	TwoFactor    TwoFactor
+	TwoFactorErr error
+	System       store.SystemSettings
 	// Sources maps each setting name to where its value came from.
 	Sources map[string]string
 	// Problems lists addon values that were invalid and replaced by the
@@ -159,6 +165,12 @@ func Resolve(cfg *config.Config, addon map[string]string,
 	if s.WHMCSURL == "" {
 		s.WHMCSURL = withSlash(strings.TrimSpace(system.SystemURL))
 	}
+	s.WHMCSAdminURL = withSlash(cfg.WHMCSAdminURL)
+	if s.WHMCSAdminURL == "" && s.WHMCSURL != "" {
+		s.WHMCSAdminURL = s.WHMCSURL + "admin/"
+	}
+	s.TwoFactor, s.TwoFactorErr = ParseTwoFactor(system.TwoFactorSettings)
+
 	if value := strings.TrimSpace(addon[KeySecurityURL]); value != "" {
 		s.SecurityURL, s.Sources[KeySecurityURL] = value, SourceAddon
 	}

@@ -22,6 +22,9 @@ const (
 type Selection struct {
 	UserIDs []int64    `json:"user_ids,omitempty"`
 	Filter  *UserQuery `json:"filter,omitempty"`
+	// Force sends to users reminded within frequency_days too, as a
+	// reminder to one chosen user does.
+	Force bool `json:"force,omitempty"`
 }
 
 // Batch is a bulk reminder requested on the dashboard.
@@ -169,4 +172,34 @@ func (s *Store) BatchUsersDone(ctx context.Context, batchID int64) (map[int64]bo
 		done[id] = true
 	}
 	return done, nil
+}
+
+// CountBatch fills the batch's sent, skipped and failed counts from its
+// reminders.
+func (s *Store) CountBatch(ctx context.Context, batch *Batch) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	var counts []struct {
+		Status string `db:"status"`
+		Count  int    `db:"count"`
+	}
+	err := s.db.SelectContext(ctx, &counts, `
+		SELECT status, COUNT(*) AS count FROM mod_mfa_reminder_sends
+		WHERE batch_id = ? GROUP BY status`, batch.ID)
+	if err != nil {
+		return fmt.Errorf("count reminders of batch %d: %w", batch.ID, err)
+	}
+	batch.Sent, batch.Skipped, batch.Failed = 0, 0, 0
+	for _, count := range counts {
+		switch count.Status {
+		case SendSent:
+			batch.Sent = count.Count
+		case SendSkipped:
+			batch.Skipped = count.Count
+		case SendFailed:
+			batch.Failed = count.Count
+		}
+	}
+	return nil
 }

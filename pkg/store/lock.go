@@ -50,3 +50,9 @@ func (s *Store) lock(ctx context.Context, purpose string, wait time.Duration) (f
 func (s *Store) LockRun(ctx context.Context) (unlock func(), err error) {
 	return s.lock(ctx, "run", 0)
 }
+
+// LockRunWait takes the same lock as LockRun, waiting at most wait for a
+// pass that holds it.
+func (s *Store) LockRunWait(ctx context.Context, wait time.Duration) (unlock func(), err error) {
+	return s.lock(ctx, "run", wait)
+}

@@ -67,10 +67,10 @@ func (s *Store) ReminderEffect(ctx context.Context, now time.Time, days int) (Ef
 			COALESCE(SUM(TRIM(COALESCE(u.second_factor, '')) <> ''), 0) AS enabled
 		FROM (
 			SELECT DISTINCT user_id FROM mod_mfa_reminder_sends
-			WHERE status = ? AND created_at >= ?
+			WHERE status = ? AND trigger_type <> ? AND created_at >= ?
 		) reminded
 		JOIN tblusers u ON u.id = reminded.user_id`,
-		SendSent, now.UTC().AddDate(0, 0, -days))
+		SendSent, TriggerTest, now.UTC().AddDate(0, 0, -days))
 	if err != nil {
 		return effect, fmt.Errorf("count reminder effect over %d days: %w", days, err)
 	}

@@ -200,3 +200,20 @@ func (s *Store) Dismiss(ctx context.Context, userID int64, at time.Time) error {
 	}
 	return nil
 }
+
+// FinishTestSend stores the outcome of a test message. Unlike CompleteSend
+// it leaves the user's reminder state alone, because the user did not get
+// the message.
+func (s *Store) FinishTestSend(ctx context.Context, sendID int64, status, reply string,
+	at time.Time) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+
+	_, err := s.db.ExecContext(ctx, `
+		UPDATE mod_mfa_reminder_sends SET status = ?, smtp_reply = ?, finished_at = ?
+		WHERE id = ?`, status, reply, at.UTC(), sendID)
+	if err != nil {
+		return fmt.Errorf("record test message %d: %w", sendID, err)
+	}
+	return nil
+}

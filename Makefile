@@ -17,8 +17,11 @@ test: vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Listens on MFA_REMINDER_LISTEN (default 127.0.0.1:8087) and uses the MySQL
+# server of MFA_REMINDER_DEMO_DSN (default root@tcp(127.0.0.1:3306)/).
 demo:
-	$(GO) run ./cmd/mfa-reminder-demo
+	$(GO) build -o bin/mfa-reminder-demo ./cmd/mfa-reminder-demo
+	./bin/mfa-reminder-demo
 
 vet:
 	@test -z "$$(gofmt -l cmd pkg dashboard whmcs)" || { gofmt -l cmd pkg dashboard whmcs; echo "gofmt: files above need formatting"; exit 1; }

@@ -9,8 +9,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -36,8 +38,20 @@ func run(ctx context.Context, args []string) int {
 	listen := flags.String("listen", envOr("MFA_REMINDER_LISTEN", "127.0.0.1:8087"),
 		"HTTP `address` of the daemon")
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
+
+	// A busy port is reported before the database is rebuilt, not after.
+	probe, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mfa-reminder-demo: cannot listen on %s: %v\nChoose another "+
+			"address, for example MFA_REMINDER_LISTEN=127.0.0.1:18087 make demo\n", *listen, err)
+		return 2
+	}
+	probe.Close()
 
 	serverDSN := envOr("MFA_REMINDER_DEMO_DSN", "root@tcp(127.0.0.1:3306)/")
 	fmt.Printf("Creating the demo WHMCS database %s ...\n", *name)
@@ -62,6 +76,9 @@ func run(ctx context.Context, args []string) int {
 		seeded.owners, seeded.subUsers, seeded.outOfScope, seeded.withMFA)
 
 	outboxDir, err := filepath.Abs(*outbox)
+	if err == nil {
+		err = emptyOutbox(outboxDir)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mfa-reminder-demo: %v\n", err)
 		return 2
@@ -91,7 +108,23 @@ Stats API:  curl -H "Authorization: Bearer %[2]s" http://%[1]s/api/v1/stats
 The daemon runs until you press Ctrl+C.
 
 `, *listen, token, seeded.firstSubUserWithoutMFA)
-	return cli.Run(ctx, []string{"serve"}, os.Stdout, os.Stderr, lookup)
+	code := cli.Run(ctx, []string{"serve"}, os.Stdout, os.Stderr, lookup)
+	fmt.Println("Stopped. The demo database stays until the next make demo.")
+	return code
+}
+
+// emptyOutbox removes the messages of an earlier demo run.
+func emptyOutbox(dir string) error {
+	messages, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil {
+		return err
+	}
+	for _, message := range messages {
+		if err := os.Remove(message); err != nil {
+			return fmt.Errorf("empty the outbox: %w", err)
+		}
+	}
+	return nil
 }
 
 func envOr(name, fallback string) string {

@@ -56,7 +56,7 @@ func (ch *checker) exitCode() int {
 // check tests everything the daemon needs, without changing anything.
 func (c *cli) check(ctx context.Context, args []string) int {
 	if !c.parseFlags(flag.NewFlagSet("check", flag.ContinueOnError), args) {
-		return exitSetup
+		return c.flagCode
 	}
 	ch := &checker{w: c.stdout}
 
@@ -74,9 +74,9 @@ func (c *cli) check(ctx context.Context, args []string) int {
 			ch.fail("configuration", errors.New(problem))
 		}
 	} else {
-		ch.ok("configuration", configOrigin(c.path))
+		ch.ok("configuration", configOrigin(c.path, cfg))
 	}
-	if cfg.Database.DSN == "" {
+	if _, err := mysql.ParseDSN(cfg.Database.DSN); cfg.Database.DSN == "" || err != nil {
 		return ch.exitCode()
 	}
 
@@ -104,11 +104,21 @@ func (c *cli) check(ctx context.Context, args []string) int {
 	return ch.exitCode()
 }
 
-func configOrigin(path string) string {
-	if path == "" {
-		return "environment and defaults, no config file"
+func configOrigin(path string, cfg *config.Config) string {
+	fromEnv := false
+	for _, source := range cfg.Sources {
+		fromEnv = fromEnv || source == config.SourceEnv
 	}
-	return path + " and environment"
+	switch {
+	case path == "" && fromEnv:
+		return "environment variables and defaults, no config file"
+	case path == "":
+		return "defaults only"
+	case fromEnv:
+		return path + " and environment variables"
+	default:
+		return path
+	}
 }
 
 func databaseAddress(dsn string) string {
@@ -142,8 +152,8 @@ func (c *cli) checkBehaviour(ctx context.Context, ch *checker, e *env) {
 		return
 	}
 	for _, problem := range snapshot.Problems {
-		ch.fail("addon setting", fmt.Errorf("%s; fix it under Setup > Addon Modules > "+
-			"MFA Reminder > Configure", problem))
+		ch.fail("WHMCS setting", fmt.Errorf("%s; the default is used until it is fixed, "+
+			"for addon settings under Setup > Addon Modules > MFA Reminder > Configure", problem))
 	}
 	if snapshot.SecurityURL == "" {
 		ch.fail("security link", errors.New("WHMCS System URL is empty: set it in WHMCS "+

@@ -46,9 +46,54 @@ Commands:
   migrate               create or upgrade the daemon's own tables
   version               print the version
 
-Settings come from FILE (YAML, see config.example.yaml) and from
-MFA_REMINDER_* environment variables, which override the file.
+--config is optional: settings come from FILE (YAML, see
+config.example.yaml) and from MFA_REMINDER_* environment variables, which
+override the file. "mfa-reminder help COMMAND" describes one command.
 `
+
+// commandHelp is the help of each command, for COMMAND --help and
+// help COMMAND.
+var commandHelp = map[string]string{
+	"serve": `Usage: mfa-reminder [--config FILE] serve
+
+Runs the API for the WHMCS hook, the dashboard and the daily reminder pass
+until SIGINT or SIGTERM. Migrates the daemon's tables at start.
+Exit status: 0 after a signal, 2 on a configuration or database error.
+`,
+	"run-once": `Usage: mfa-reminder [--config FILE] run-once [--dry-run]
+
+Runs one reminder pass now and ends with "due=N sent=N skipped=N failed=N".
+  --dry-run   list who would be emailed and send nothing
+Exit status: 0, 1 when a send failed, 2 on a configuration or database
+error or when another pass is running.
+`,
+	"stats": `Usage: mfa-reminder [--config FILE] stats [--json]
+
+Prints the MFA adoption figures of the users in scope.
+  --json   print one JSON object
+Exit status: 0, 2 on a configuration or database error.
+`,
+	"remind": `Usage: mfa-reminder [--config FILE] remind --user ID
+
+Sends one reminder to the WHMCS user ID (tblusers.id) now, whatever the
+frequency.
+Exit status: 0 when sent; 1 when the user has MFA, is out of scope or
+unknown, or the send failed; 2 on a configuration or database error.
+`,
+	"check": `Usage: mfa-reminder [--config FILE] check
+
+Checks configuration, database, WHMCS version, table privileges, the
+daemon's tables, the email template and the SMTP server, one OK or FAIL
+line each, without changing anything.
+Exit status: 0 when every check passed, 1 otherwise.
+`,
+	"migrate": `Usage: mfa-reminder [--config FILE] migrate
+
+Creates or upgrades the daemon's own tables; safe to repeat.
+Exit status: 0, 2 on a configuration or database error.
+`,
+	"version": "Usage: mfa-reminder version\n\nPrints the version.\n",
+}
 
 // cli is one invocation.
 type cli struct {
@@ -56,6 +101,9 @@ type cli struct {
 	stderr io.Writer
 	lookup func(string) (string, bool)
 	path   string
+	// flagCode is the exit code after parseFlags returned false: 0 after
+	// --help, 2 after a usage error.
+	flagCode int
 }
 
 // Run runs the command in args (without the program name) and returns the
@@ -97,7 +145,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stdout, "mfa-reminder %s\n", Version)
 		return exitOK
 	case "help":
-		fmt.Fprint(stdout, usage)
+		if help, ok := commandHelp[flags.Arg(1)]; ok {
+			fmt.Fprint(stdout, help)
+		} else {
+			fmt.Fprint(stdout, usage)
+		}
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "mfa-reminder: unknown command %q\n\n%s", command, usage)
@@ -114,7 +166,13 @@ func (c *cli) fail(code int, err error) int {
 // parseFlags parses a command's flags and rejects extra arguments.
 func (c *cli) parseFlags(flags *flag.FlagSet, args []string) bool {
 	flags.SetOutput(c.stderr)
+	flags.Usage = func() { fmt.Fprint(c.stderr, commandHelp[flags.Name()]) }
+	c.flagCode = exitSetup
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(c.stdout, commandHelp[flags.Name()])
+			c.flagCode = exitOK
+		}
 		return false
 	}
 	if flags.NArg() > 0 {
@@ -198,7 +256,7 @@ func (e *env) runner() (*reminder.Runner, *settings.Provider) {
 	if smtp.OutboxDir != "" {
 		newTransport = func() mailer.Transport { return mailer.NewOutbox(smtp.OutboxDir) }
 	}
-	return reminder.New(e.store, provider, smtp, newTransport, e.logger), provider
+	return reminder.New(e.store, provider, e.cfg, newTransport, e.logger), provider
 }
 
 func newLogger(w io.Writer, cfg config.LogConfig) *slog.Logger {

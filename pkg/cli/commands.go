@@ -23,7 +23,7 @@ const shutdownTimeout = 10 * time.Second
 
 func (c *cli) serve(ctx context.Context, args []string) int {
 	if !c.parseFlags(flag.NewFlagSet("serve", flag.ContinueOnError), args) {
-		return exitSetup
+		return c.flagCode
 	}
 	e := c.open(ctx, config.NeedAPIToken, config.NeedMail)
 	if e == nil {
@@ -115,7 +115,7 @@ func (c *cli) runOnce(ctx context.Context, args []string) int {
 	flags := flag.NewFlagSet("run-once", flag.ContinueOnError)
 	dryRun := flags.Bool("dry-run", false, "list who would be emailed and send nothing")
 	if !c.parseFlags(flags, args) {
-		return exitSetup
+		return c.flagCode
 	}
 
 	needs := []config.Requirement{config.NeedMail}
@@ -137,6 +137,10 @@ func (c *cli) runOnce(ctx context.Context, args []string) int {
 		options.OnOutcome = func(o reminder.Outcome) { reminder.DryRunLine(c.stdout, o) }
 	}
 	summary, err := runner.Run(ctx, options)
+	if err != nil && summary.Due == 0 {
+		// Nothing was attempted, so a summary line would only mislead.
+		return c.fail(exitSetup, err)
+	}
 	for _, note := range summary.Notes() {
 		fmt.Fprintln(c.stdout, note)
 	}
@@ -155,7 +159,7 @@ func (c *cli) stats(ctx context.Context, args []string) int {
 	flags := flag.NewFlagSet("stats", flag.ContinueOnError)
 	asJSON := flags.Bool("json", false, "print one JSON object")
 	if !c.parseFlags(flags, args) {
-		return exitSetup
+		return c.flagCode
 	}
 	e := c.open(ctx)
 	if e == nil {
@@ -192,7 +196,7 @@ func (c *cli) remind(ctx context.Context, args []string) int {
 	flags := flag.NewFlagSet("remind", flag.ContinueOnError)
 	userID := flags.Int64("user", 0, "WHMCS user `id` (tblusers.id)")
 	if !c.parseFlags(flags, args) {
-		return exitSetup
+		return c.flagCode
 	}
 	if *userID < 1 {
 		return c.fail(exitSetup, errors.New("remind needs --user ID, the WHMCS user id "+
@@ -238,7 +242,7 @@ func (c *cli) remind(ctx context.Context, args []string) int {
 
 func (c *cli) migrate(ctx context.Context, args []string) int {
 	if !c.parseFlags(flag.NewFlagSet("migrate", flag.ContinueOnError), args) {
-		return exitSetup
+		return c.flagCode
 	}
 	e := c.open(ctx)
 	if e == nil {
@@ -250,7 +254,7 @@ func (c *cli) migrate(ctx context.Context, args []string) int {
 	if err != nil {
 		return c.fail(exitSetup, err)
 	}
-	fmt.Fprintf(c.stdout, "Own tables are at schema version %d (%d migrations applied now)\n",
+	fmt.Fprintf(c.stdout, "Own tables are at schema version %d (migrations applied now: %d)\n",
 		store.SchemaVersion, applied)
 	return exitOK
 }

@@ -46,6 +46,10 @@ type Config struct {
 	// Sources maps each dotted key to where its value came from:
 	// SourceDefault, SourceFile or SourceEnv.
 	Sources map[string]string `yaml:"-"`
+
+	// loadProblems are the values Load could not read; Validate reports
+	// them with the others.
+	loadProblems []string
 }
 
 // DatabaseConfig holds the MySQL connection to the WHMCS database.
@@ -143,7 +147,9 @@ func Default() *Config {
 }
 
 // Load reads the YAML file at path, when path is not empty, then applies
-// the environment variables found by lookup. It does not validate.
+// the environment variables found by lookup. It returns an error only for
+// a file it cannot read or parse; invalid values are reported by Validate,
+// all together.
 func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 	cfg := Default()
 
@@ -157,38 +163,42 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 		}
 	}
 
-	var problems []string
 	for _, v := range envVars {
 		value, ok := lookup(v.name)
 		if !ok {
 			continue
 		}
 		if err := v.set(cfg, value); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", v.name, err))
+			cfg.loadProblems = append(cfg.loadProblems, fmt.Sprintf("%s: %v", v.name, err))
 			continue
 		}
 		cfg.Sources[v.key] = SourceEnv
-	}
-	if len(problems) > 0 {
-		return nil, &ValidationError{Problems: problems}
 	}
 
 	return cfg, nil
 }
 
 func (c *Config) decodeYAML(data []byte) error {
-	decoder := yaml.NewDecoder(bytes.NewReader(data))
-	decoder.KnownFields(true)
-	if err := decoder.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-
-	var tree map[string]any
+	var tree yaml.Node
 	if err := yaml.Unmarshal(data, &tree); err != nil {
 		return err
 	}
-	markFileKeys(c.Sources, "", tree)
 
+	decoder := yaml.NewDecoder(bytes.NewReader(data))
+	decoder.KnownFields(true)
+	err := decoder.Decode(c)
+	var typeErr *yaml.TypeError
+	switch {
+	case errors.As(err, &typeErr):
+		c.loadProblems = append(c.loadProblems, yamlProblems(typeErr, &tree)...)
+	case err != nil && !errors.Is(err, io.EOF):
+		return err
+	}
+
+	var values map[string]any
+	if err := yaml.Unmarshal(data, &values); err == nil {
+		markFileKeys(c.Sources, "", values)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -118,22 +119,54 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	}
 }
 
-func TestUnknownKeyInFile(t *testing.T) {
+func TestFileErrorsNameKeyAndFix(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.yaml")
-	if err := os.WriteFile(path, []byte("smtp:\n  hostname: x\n"), 0o600); err != nil {
+	file := "smtp:\n  hots: x\n  port: smtp\ndatabase:\n  query_timeout: 30\n" +
+		"  dsn: \"root:file-s3cret@tcp(127.0.0.1:3306)/whmcs\"\ndefaults: \"root:file-s3cret\"\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := config.Load(path, noEnv)
-	if err == nil || !strings.Contains(err.Error(), "hostname") {
-		t.Errorf("Load error = %v, want one naming the unknown key", err)
+	cfg, err := config.Load(path, noEnv)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	err = cfg.Validate()
+	if err == nil {
+		t.Fatal("Validate returned no error")
+	}
+	message := err.Error()
+	for _, want := range []string{
+		"smtp.hots (line 2): unknown key; did you mean smtp.host?",
+		"smtp.port (line 3): invalid value: use a whole number",
+		"database.query_timeout (line 5): invalid value: use a duration such as 30s",
+		"defaults (line 7): invalid value: use a section",
+	} {
+		if !strings.Contains(message, want) {
+			t.Errorf("error lacks %q:\n%s", want, message)
+		}
+	}
+	if strings.Contains(message, "file-s3cret") {
+		t.Errorf("error repeats a secret value:\n%s", message)
 	}
 }
 
-func TestInvalidNumberInEnvironment(t *testing.T) {
-	_, err := config.Load("", envOf(map[string]string{"MFA_REMINDER_SMTP_PORT": "twenty-five"}))
-	if err == nil || !strings.Contains(err.Error(), "MFA_REMINDER_SMTP_PORT") ||
-		!strings.Contains(err.Error(), "twenty-five") {
-		t.Errorf("Load error = %v, want one naming the variable and value", err)
+func TestEnvironmentAndValueErrorsTogether(t *testing.T) {
+	cfg, err := config.Load("", envOf(map[string]string{
+		"MFA_REMINDER_SMTP_PORT":    "twenty-five",
+		"MFA_REMINDER_DATABASE_DSN": "root:env-s3cret@tcp(127.0.0.1:3306",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	message := fmt.Sprint(cfg.Validate(config.NeedDatabase, config.NeedAPIToken))
+	for _, want := range []string{"MFA_REMINDER_SMTP_PORT", "twenty-five", "database.dsn",
+		"api_token"} {
+		if !strings.Contains(message, want) {
+			t.Errorf("error lacks %q:\n%s", want, message)
+		}
+	}
+	if strings.Contains(message, "env-s3cret") {
+		t.Errorf("error shows the database password:\n%s", message)
 	}
 }
 

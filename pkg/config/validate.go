@@ -35,7 +35,7 @@ var AlertStyles = []string{"danger", "warning", "info"}
 // *ValidationError that lists all problems at once. It also normalises
 // client status spelling.
 func (c *Config) Validate(needs ...Requirement) error {
-	v := &validator{cfg: c}
+	v := &validator{cfg: c, problems: append([]string(nil), c.loadProblems...)}
 
 	c.validateDatabase(v, slices.Contains(needs, NeedDatabase))
 	c.validateServer(v, slices.Contains(needs, NeedAPIToken))
@@ -72,8 +72,10 @@ func (c *Config) validateDatabase(v *validator, required bool) {
 	case db.DSN != "":
 		parsed, err := mysql.ParseDSN(db.DSN)
 		if err != nil {
-			v.add("database.dsn", "invalid DSN %q (%v): use the form "+
-				"user:password@tcp(host:3306)/whmcs", RedactDSN(db.DSN), err)
+			// The driver's message can quote the DSN, password included,
+			// so it is left out.
+			v.add("database.dsn", "invalid DSN %q: use the form "+
+				"user:password@tcp(host:3306)/whmcs", RedactDSN(db.DSN))
 		} else if parsed.DBName == "" {
 			v.add("database.dsn", "%q names no database: end it with /DATABASE, "+
 				"the name of the WHMCS database", RedactDSN(db.DSN))

@@ -3,7 +3,10 @@ package database
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -21,7 +24,9 @@ import (
 func DSN(dsn string) (string, error) {
 	parsed, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		return "", fmt.Errorf("parse database DSN %q: %w", config.RedactDSN(dsn), err)
+		// The driver's message can quote the DSN, password included.
+		return "", fmt.Errorf("invalid database DSN %q: use the form "+
+			"user:password@tcp(host:3306)/whmcs", config.RedactDSN(dsn))
 	}
 
 	parsed.ParseTime = true
@@ -58,8 +63,32 @@ func Open(ctx context.Context, cfg config.DatabaseConfig) (*sqlx.DB, error) {
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to database %s: %w", config.RedactDSN(cfg.DSN), err)
+		return nil, fmt.Errorf("connect to database %s: %w%s", config.RedactDSN(cfg.DSN), err,
+			connectHint(err))
 	}
 
 	return db, nil
+}
+
+// connectHint returns what to check for a failed connection, or "".
+func connectHint(err error) string {
+	var mysqlErr *mysql.MySQLError
+	if errors.As(err, &mysqlErr) {
+		switch mysqlErr.Number {
+		case 1045:
+			return "; check the user name and password in database.dsn"
+		case 1044, 1142:
+			return "; check the database name in database.dsn and the GRANT statements " +
+				"in the README"
+		case 1049:
+			return "; check the database name in database.dsn"
+		}
+		return ""
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || strings.Contains(err.Error(), "connection refused") {
+		return "; check the host and port in database.dsn, and that MySQL is running " +
+			"and reachable from this machine"
+	}
+	return ""
 }

@@ -42,6 +42,12 @@ func (e *RejectedError) Error() string {
 	return "SMTP server rejected " + e.command + ": " + e.Reply
 }
 
+// ErrUnconfirmed is wrapped by the error of a message whose connection
+// failed after the whole message was sent and before the server replied.
+// The server may have queued it, so sending it again could deliver it
+// twice.
+var ErrUnconfirmed = errors.New("the server may have accepted the message before the connection failed")
+
 // errTransportClosed is returned by Send after Close.
 var errTransportClosed = errors.New("mail transport is closed")
 
@@ -280,8 +286,8 @@ func (s *session) failure(at stage, command string, err error) error {
 
 	if at == stageEnd {
 		return &deliveryFailure{
-			err: fmt.Errorf("send %s to %s: %w: the server may have accepted the message "+
-				"before the connection failed", command, s.address, err),
+			err: fmt.Errorf("send %s to %s: %w: %w", command, s.address, err,
+				ErrUnconfirmed),
 			connectionLost: true,
 		}
 	}

@@ -22,7 +22,8 @@ const batchLockWait = 5 * time.Minute
 // ProcessBatch sends the reminders of a batch. Users who already have a
 // reminder in the batch are skipped, so a batch interrupted by a restart
 // resumes where it stopped. It holds the same lock as a pass, so a batch
-// and a pass never send at the same time.
+// and a pass never send at the same time. Cancelling ctx stops the batch
+// between two users and leaves it running, to resume at the next start.
 func (r *Runner) ProcessBatch(ctx context.Context, batchID int64) error {
 	batch, err := r.store.Batch(ctx, batchID)
 	if err != nil || batch.Finished() {
@@ -33,50 +34,50 @@ func (r *Runner) ProcessBatch(ctx context.Context, batchID int64) error {
 		return r.failBatch(ctx, batch, err)
 	}
 
-	unlock, err := r.store.LockRunWait(ctx, batchLockWait)
+	lock, err := r.store.LockRunWait(ctx, batchLockWait)
 	if err != nil {
 		return fmt.Errorf("batch %d: %w", batch.ID, err)
 	}
-	defer unlock()
+	defer lock.Release()
+	work := context.WithoutCancel(ctx)
 
 	batch.Status = store.BatchRunning
-	if err := r.store.UpdateBatch(ctx, batch); err != nil {
+	if err := r.store.UpdateBatch(work, batch); err != nil {
 		return err
 	}
-	snapshot, err := r.settings.Get(ctx)
+	snapshot, err := r.settings.Get(work)
 	if err != nil {
-		return r.failBatch(ctx, batch, err)
+		return r.failBatch(work, batch, err)
 	}
-	pass, err := r.newPass(ctx, snapshot, false)
+	pass, err := r.newPass(work, snapshot, false)
 	if err != nil {
-		return r.failBatch(ctx, batch, err)
+		return r.failBatch(work, batch, err)
 	}
 	defer pass.close()
 
-	done, err := r.store.BatchUsersDone(ctx, batch.ID)
+	done, err := r.store.BatchUsersDone(work, batch.ID)
 	if err != nil {
 		return err
 	}
 	b := &batchRun{runner: r, pass: pass, batch: &batch, selection: selection, done: done,
-		cutoff: r.now().Add(-time.Duration(snapshot.FrequencyDays) * 24 * time.Hour),
-		req:    request{trigger: store.TriggerBulk, by: batch.RequestedBy, batchID: &batch.ID}}
+		stop: ctx, lock: lock, cutoff: r.cutoff(snapshot.FrequencyDays, r.now()),
+		req: request{trigger: store.TriggerBulk, by: batch.RequestedBy, batchID: &batch.ID}}
 	if selection.Force {
 		b.req.trigger = store.TriggerAdmin
 	}
 
-	if err := b.run(ctx); err != nil {
-		if ctx.Err() != nil {
-			// A shutdown: the batch stays running and resumes at the next
-			// start.
-			return ctx.Err()
-		}
-		return r.failBatch(ctx, batch, err)
+	if err := b.run(work); err != nil {
+		return r.failBatch(work, batch, err)
+	}
+	if ctx.Err() != nil {
+		r.logger.Info("Bulk reminder paused for shutdown", "batch_id", batch.ID)
+		return ctx.Err()
 	}
 	if pass.abort != nil {
-		return r.failBatch(ctx, batch, fmt.Errorf("stopped because the mail server failed: %w",
+		return r.failBatch(work, batch, fmt.Errorf("stopped because the mail server failed: %w",
 			pass.abort))
 	}
-	return r.finishBatch(ctx, batch, store.BatchDone, nil)
+	return r.finishBatch(work, batch, store.BatchDone, nil)
 }
 
 // batchRun is the state of one batch being sent.
@@ -86,8 +87,11 @@ type batchRun struct {
 	batch     *store.Batch
 	selection store.Selection
 	done      map[int64]bool
-	cutoff    time.Time
-	req       request
+	// stop ends the batch between two users when it is cancelled.
+	stop   context.Context
+	lock   *store.Lock
+	cutoff time.Time
+	req    request
 }
 
 func (b *batchRun) run(ctx context.Context) error {
@@ -102,6 +106,9 @@ func (b *batchRun) run(ctx context.Context) error {
 	}
 
 	for _, id := range b.selection.UserIDs {
+		if b.stop.Err() != nil || b.pass.abort != nil {
+			return nil
+		}
 		user, err := b.runner.store.User(ctx, id)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -121,8 +128,11 @@ func (b *batchRun) run(ctx context.Context) error {
 
 // visit sends to one user of the batch or records why not.
 func (b *batchRun) visit(ctx context.Context, user store.User) error {
-	if b.done[user.ID] || b.pass.abort != nil {
+	if b.done[user.ID] || b.pass.abort != nil || b.stop.Err() != nil {
 		return nil
+	}
+	if err := b.lock.Held(ctx); err != nil {
+		return fmt.Errorf("bulk reminder stopped: %w", err)
 	}
 	b.done[user.ID] = true
 
@@ -132,7 +142,7 @@ func (b *batchRun) visit(ctx context.Context, user store.User) error {
 		reason = ReasonOutOfScope
 	case user.HasMFA():
 		reason = ReasonTurnedOn
-	case !b.selection.Force && user.LastRemindedAt.Valid && user.LastRemindedAt.Time.After(b.cutoff):
+	case !b.selection.Force && user.LastRemindedAt.Valid && !user.LastRemindedAt.Time.Before(b.cutoff):
 		reason = fmt.Sprintf("reminded within the frequency, last on %s",
 			user.LastRemindedAt.Time.Format("2006-01-02 15:04 UTC"))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	"github.com/mfa-reminder/mfa-reminder/pkg/i18n"
 	mailer "github.com/mfa-reminder/mfa-reminder/pkg/mail"
@@ -69,9 +70,10 @@ type request struct {
 // database failures only; a send the server refuses is a failed outcome.
 func (p *pass) remind(ctx context.Context, user store.User, req request) (Outcome, error) {
 	language := i18n.Resolve(user.Language, user.ClientLanguage, p.snapshot.System.Language)
-	outcome := Outcome{UserID: user.ID, Email: user.Email, Language: language}
-
 	tpl := p.templates.forLanguage(language)
+	outcome := Outcome{UserID: user.ID, Email: user.Email, Language: language,
+		Template: tpl.Language}
+
 	if tpl.Disabled {
 		return skipped(user, ReasonTemplateDisabled), nil
 	}
@@ -109,7 +111,16 @@ func (p *pass) remind(ctx context.Context, user store.User, req request) (Outcom
 	}
 
 	reply, err := p.transport.Send(ctx, message)
-	if err != nil {
+	switch {
+	case errors.Is(err, mailer.ErrUnconfirmed):
+		// The connection broke after the last byte: the server may have
+		// queued the message, so it counts as sent and is not repeated.
+		// The transport reconnects for the next user.
+		outcome.Status, outcome.Reason = StatusUnconfirmed, err.Error()
+		p.runner.logger.Warn("Reminder delivery unconfirmed", "user_id", user.ID,
+			"send_id", sendID, "error", err)
+		return outcome, p.confirm(ctx, sendID, user.ID, store.SendUnconfirmed, err.Error())
+	case err != nil:
 		var rejected *mailer.RejectedError
 		if !errors.As(err, &rejected) {
 			p.abort = err
@@ -117,18 +128,42 @@ func (p *pass) remind(ctx context.Context, user store.User, req request) (Outcom
 		return p.fail(ctx, outcome, sendID, replyText(err))
 	}
 
-	// NOTE: a crash between the server's acceptance and this update leaves
-	// the attempt as 'sending' and the user due, so the next pass would
-	// send again.
-	if err := p.runner.store.CompleteSend(ctx, sendID, user.ID, reply, p.runner.now()); err != nil {
-		p.runner.logger.Error("Reminder sent but not recorded", "user_id", user.ID,
-			"send_id", sendID, "error", err)
+	if err := p.confirm(ctx, sendID, user.ID, store.SendSent, reply); err != nil {
 		return outcome, err
 	}
 	p.runner.logger.Info("Reminder sent", "user_id", user.ID, "send_id", sendID,
 		"trigger", req.trigger, "language", language)
 	outcome.Status, outcome.Reason = StatusSent, reply
 	return outcome, nil
+}
+
+// confirmAttempts bound how long confirm retries a failed database write.
+const (
+	confirmAttempts = 6
+	confirmBackoff  = 2 * time.Second
+)
+
+// confirm records that the server took the message, retrying a failed
+// write for a while because the message is out and only the record is
+// missing. A write that still fails leaves the attempt as 'sending',
+// which keeps the user from being emailed again.
+//
+// NOTE: a crash between the server's acceptance and this write leaves the
+// attempt as 'sending' too; the user then gets no reminder until
+// frequency_days have passed, even if the message never arrived.
+func (p *pass) confirm(ctx context.Context, sendID, userID int64, status, reply string) error {
+	var err error
+	for attempt := 1; attempt <= confirmAttempts; attempt++ {
+		err = p.runner.store.CompleteSend(ctx, sendID, userID, status, reply, p.runner.now())
+		if err == nil {
+			return nil
+		}
+		p.runner.logger.Error("Reminder sent but not recorded yet", "user_id", userID,
+			"send_id", sendID, "attempt", attempt, "error", err)
+		time.Sleep(time.Duration(attempt) * confirmBackoff)
+	}
+	return fmt.Errorf("reminder %d to user %d was sent but could not be recorded: %w",
+		sendID, userID, err)
 }
 
 func (p *pass) fail(ctx context.Context, outcome Outcome, sendID int64,

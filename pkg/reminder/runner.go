@@ -22,6 +22,10 @@ const (
 	StatusSent    = "sent"
 	StatusSkipped = "skipped"
 	StatusFailed  = "failed"
+	// StatusUnconfirmed is a message whose connection failed after it was
+	// fully sent. It counts as a failure in the summary but is not sent
+	// again, because the server may have delivered it.
+	StatusUnconfirmed = "unconfirmed"
 	// StatusDue is the outcome of a dry run: the user would be emailed.
 	StatusDue = "due"
 )
@@ -34,6 +38,7 @@ const (
 	ReasonOutOfScope       = "the user is not linked to an account in scope"
 	ReasonHasMFA           = "the user has two-factor authentication"
 	ReasonNotAttempted     = "not attempted because the mail server failed; still due"
+	ReasonStopped          = "not attempted because the daemon is stopping; still due"
 )
 
 // Outcome is the result of one user's reminder.
@@ -41,6 +46,9 @@ type Outcome struct {
 	UserID   int64
 	Email    string
 	Language string
+	// Template is the language of the template used; empty for the
+	// default row or the built-in text.
+	Template string
 	Status   string
 	// Reason is the skip reason, or the server's reply or error for a
 	// failure.
@@ -52,7 +60,9 @@ type Summary struct {
 	Due     int
 	Sent    int
 	Skipped int
-	Failed  int
+	// Failed counts failed and unconfirmed messages.
+	Failed      int
+	Unconfirmed int
 	// Reasons counts skipped reminders by reason.
 	Reasons map[string]int
 }
@@ -62,13 +72,18 @@ func (s Summary) Line() string {
 	return fmt.Sprintf("due=%d sent=%d skipped=%d failed=%d", s.Due, s.Sent, s.Skipped, s.Failed)
 }
 
-// Notes returns one line per skip reason, most frequent first.
+// Notes returns one line per skip reason and one for unconfirmed
+// messages.
 func (s Summary) Notes() []string {
 	var notes []string
 	for reason, count := range s.Reasons {
 		notes = append(notes, fmt.Sprintf("skipped %d: %s", count, reason))
 	}
 	sort.Strings(notes)
+	if s.Unconfirmed > 0 {
+		notes = append(notes, fmt.Sprintf("unconfirmed %d: the connection failed after the "+
+			"message was sent, so it is not sent again", s.Unconfirmed))
+	}
 	return notes
 }
 
@@ -78,6 +93,9 @@ func (s *Summary) add(outcome Outcome) {
 		s.Sent++
 	case StatusFailed:
 		s.Failed++
+	case StatusUnconfirmed:
+		s.Failed++
+		s.Unconfirmed++
 	case StatusSkipped:
 		s.Skipped++
 		if s.Reasons == nil {
@@ -102,6 +120,7 @@ type Runner struct {
 	store        *store.Store
 	settings     *settings.Provider
 	smtp         config.SMTPConfig
+	location     *time.Location
 	newTransport func() mailer.Transport
 	logger       *slog.Logger
 	now          func() time.Time
@@ -110,12 +129,13 @@ type Runner struct {
 
 // New returns a Runner. newTransport is called once per pass or single
 // reminder; the transport it returns is closed at the end of it.
-func New(s *store.Store, p *settings.Provider, smtp config.SMTPConfig,
+func New(s *store.Store, p *settings.Provider, cfg *config.Config,
 	newTransport func() mailer.Transport, logger *slog.Logger) *Runner {
 	return &Runner{
 		store:        s,
 		settings:     p,
-		smtp:         smtp,
+		smtp:         cfg.SMTP,
+		location:     cfg.Location(),
 		newTransport: newTransport,
 		logger:       logger,
 		now:          time.Now,
@@ -128,32 +148,46 @@ func (r *Runner) SetClock(now func() time.Time) {
 	r.now = now
 }
 
+// cutoff returns the time before which a last reminder makes a user due
+// again: midnight, in the daemon's time zone, frequencyDays-1 days before
+// the day of now. A user reminded on 4 November with frequency_days 30 is
+// due from 4 December, whatever the hour of either send.
+func (r *Runner) cutoff(frequencyDays int, now time.Time) time.Time {
+	local := now.In(r.location)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, r.location)
+	return midnight.AddDate(0, 0, -(frequencyDays - 1))
+}
+
 // Run emails every in-scope user without MFA who was never reminded or
 // whose last reminder is at least frequency_days old. Only one pass runs at
 // a time across all daemons on the database. The error reports
 // configuration and database problems; failed sends are counted in the
 // summary, stored with the server's reply and retried by the next pass.
+//
+// Cancelling ctx stops the pass between two users: the message being sent
+// and its record are finished first, and the rest stay due.
 func (r *Runner) Run(ctx context.Context, opts Options) (summary Summary, err error) {
 	started := r.now()
 
+	var lock *store.Lock
 	if !opts.DryRun {
-		unlock, lockErr := r.store.LockRun(ctx)
-		if errors.Is(lockErr, store.ErrLocked) {
+		lock, err = r.store.LockRun(ctx)
+		if errors.Is(err, store.ErrLocked) {
 			return summary, fmt.Errorf("another reminder pass is running on this database; " +
 				"try again when it has finished")
 		}
-		if lockErr != nil {
-			return summary, lockErr
+		if err != nil {
+			return summary, err
 		}
-		defer unlock()
+		defer lock.Release()
 
-		runID, startErr := r.store.StartRun(ctx, opts.Trigger, started)
-		if startErr != nil {
-			return summary, startErr
+		runID, err := r.store.StartRun(ctx, opts.Trigger, started)
+		if err != nil {
+			return summary, err
 		}
 		defer func() { r.finishRun(runID, summary, err) }()
 	}
-	return r.runPass(ctx, opts, started)
+	return r.runPass(ctx, opts, started, lock)
 }
 
 // finishRun records the end of a pass. It uses its own context, because
@@ -174,27 +208,32 @@ func (r *Runner) finishRun(runID int64, summary Summary, runErr error) {
 	}
 }
 
-// runPass runs the pass once the lock is held.
-func (r *Runner) runPass(ctx context.Context, opts Options, started time.Time) (Summary, error) {
+// runPass runs the pass once the lock is held; lock is nil for a dry run.
+func (r *Runner) runPass(ctx context.Context, opts Options, started time.Time,
+	lock *store.Lock) (Summary, error) {
 	var summary Summary
-	snapshot, err := r.settings.Get(ctx)
+	// Sends and their records run on work, which a shutdown does not
+	// cancel, so no message is cut off after the server took it.
+	work := context.WithoutCancel(ctx)
+
+	snapshot, err := r.settings.Get(work)
 	if err != nil {
 		return summary, err
 	}
 	var pass *pass
 	if snapshot.EnableEmail {
-		if pass, err = r.newPass(ctx, snapshot, opts.DryRun); err != nil {
+		if pass, err = r.newPass(work, snapshot, opts.DryRun); err != nil {
 			return summary, err
 		}
 		defer pass.close()
 	}
 
-	cutoff := started.Add(-time.Duration(snapshot.FrequencyDays) * 24 * time.Hour)
+	cutoff := r.cutoff(snapshot.FrequencyDays, started)
 	r.logger.Info("Reminder pass started", "trigger", opts.Trigger, "dry_run", opts.DryRun,
 		"frequency_days", snapshot.FrequencyDays)
 
 	for afterID := int64(0); ; {
-		users, err := r.store.DueUsers(ctx, cutoff, afterID, r.batchSize)
+		users, err := r.store.DueUsers(work, cutoff, afterID, r.batchSize)
 		if err != nil {
 			return summary, err
 		}
@@ -205,7 +244,7 @@ func (r *Runner) runPass(ctx context.Context, opts Options, started time.Time) (
 
 		for _, user := range users {
 			summary.Due++
-			outcome, err := r.passOutcome(ctx, pass, snapshot, user, opts.Trigger)
+			outcome, err := r.passOutcome(ctx, work, pass, snapshot, user, opts.Trigger, lock)
 			if err != nil {
 				return summary, err
 			}
@@ -222,29 +261,53 @@ func (r *Runner) runPass(ctx context.Context, opts Options, started time.Time) (
 	return summary, nil
 }
 
-// passOutcome decides one user's outcome within a pass.
-func (r *Runner) passOutcome(ctx context.Context, p *pass, snapshot *settings.Snapshot,
-	user store.User, trigger string) (Outcome, error) {
+// passOutcome decides one user's outcome within a pass. Before each send
+// it checks that the pass still holds its lock, because a lost lock lets
+// another pass email the same users.
+func (r *Runner) passOutcome(ctx, work context.Context, p *pass, snapshot *settings.Snapshot,
+	user store.User, trigger string, lock *store.Lock) (Outcome, error) {
 	switch {
 	case !snapshot.EnableEmail:
 		return skipped(user, ReasonEmailOff), nil
 	case p.abort != nil:
 		return skipped(user, ReasonNotAttempted), nil
+	case ctx.Err() != nil:
+		return skipped(user, ReasonStopped), nil
 	}
-	return p.remind(ctx, user, request{trigger: trigger})
+	if lock != nil {
+		if err := lock.Held(work); err != nil {
+			return Outcome{}, fmt.Errorf("reminder pass stopped: %w", err)
+		}
+	}
+	return p.remind(work, user, request{trigger: trigger})
 }
 
 // ErrNotDue wraps the error that RemindUser returns for a user who cannot
 // get a reminder: out of scope or already using MFA.
 var ErrNotDue = errors.New("no reminder due")
 
+// remindLockWait is how long a single reminder waits for a running pass.
+const remindLockWait = 30 * time.Second
+
 // RemindUser sends one reminder to the tblusers id now, whatever the
 // frequency and the enable_email setting. by names who asked, for the
 // activity log. It returns an error wrapping store.ErrNotFound for an
-// unknown user and ErrNotDue for a user out of scope or with MFA.
+// unknown user and ErrNotDue for a user out of scope or with MFA. It waits
+// for a running pass, so the two never email the same user at once.
 func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
 	by string) (Outcome, error) {
-	user, err := r.store.User(ctx, userID)
+	lock, err := r.store.LockRunWait(ctx, remindLockWait)
+	if errors.Is(err, store.ErrLocked) {
+		return Outcome{UserID: userID}, fmt.Errorf("a reminder pass is running on this " +
+			"database; try again when it has finished")
+	}
+	if err != nil {
+		return Outcome{UserID: userID}, err
+	}
+	defer lock.Release()
+	work := context.WithoutCancel(ctx)
+
+	user, err := r.store.User(work, userID)
 	if err != nil {
 		return Outcome{UserID: userID}, err
 	}
@@ -257,17 +320,17 @@ func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
 			userID, ErrNotDue, ReasonHasMFA, user.SecondFactor)
 	}
 
-	snapshot, err := r.settings.Get(ctx)
+	snapshot, err := r.settings.Get(work)
 	if err != nil {
 		return Outcome{UserID: userID}, err
 	}
-	pass, err := r.newPass(ctx, snapshot, false)
+	pass, err := r.newPass(work, snapshot, false)
 	if err != nil {
 		return Outcome{UserID: userID}, err
 	}
 	defer pass.close()
 
-	outcome, err := pass.remind(ctx, user, request{trigger: trigger, by: by})
+	outcome, err := pass.remind(work, user, request{trigger: trigger, by: by})
 	if err != nil {
 		return outcome, err
 	}
@@ -285,7 +348,12 @@ func skipped(user store.User, reason string) Outcome {
 func DryRunLine(w io.Writer, o Outcome) {
 	switch o.Status {
 	case StatusDue:
-		fmt.Fprintf(w, "would email user %d <%s> in %s\n", o.UserID, o.Email, o.Language)
+		template := o.Template
+		if template == "" {
+			template = "default language"
+		}
+		fmt.Fprintf(w, "would email user %d <%s> (language %s, template %s)\n", o.UserID,
+			o.Email, o.Language, template)
 	default:
 		fmt.Fprintf(w, "would skip user %d <%s>: %s\n", o.UserID, o.Email, o.Reason)
 	}

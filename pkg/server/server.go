@@ -73,6 +73,9 @@ func New(deps Deps) (*Server, error) {
 	srv.echo.HideBanner = true
 	srv.echo.HidePort = true
 	srv.echo.HTTPErrorHandler = srv.handleError
+	// Client addresses in logs come from the connection; trusting
+	// X-Forwarded-For would let any client write another address there.
+	srv.echo.IPExtractor = echo.ExtractIPDirect()
 	srv.routes()
 	return srv, nil
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,13 +63,16 @@ type Snapshot struct {
 
 // Provider returns the current Snapshot.
 type Provider struct {
-	store    *store.Store
-	cfg      *config.Config
-	logger   *slog.Logger
-	now      func() time.Time
-	mu       sync.Mutex
-	cached   *Snapshot
-	cachedAt time.Time
+	store   *store.Store
+	cfg     *config.Config
+	logger  *slog.Logger
+	now     func() time.Time
+	mu      sync.Mutex
+	cached  *Snapshot
+	loaded  time.Time
+	loadErr error
+	// loading is closed when the read in progress ends; nil when none runs.
+	loading chan struct{}
 }
 
 // NewProvider returns a Provider reading from s with defaults from cfg.
@@ -76,27 +80,64 @@ func NewProvider(s *store.Store, cfg *config.Config, logger *slog.Logger) *Provi
 	return &Provider{store: s, cfg: cfg, logger: logger, now: time.Now}
 }
 
-// Get returns the settings, reading WHMCS at most once per TTL. When the
-// read fails, it returns the error and keeps no stale copy, so callers
-// fail open instead of acting on old settings.
+// maxStale is how long Get keeps returning old settings while a new read
+// is in progress or failing.
+const maxStale = 5 * time.Minute
+
+// loadTimeout bounds one read of the settings.
+const loadTimeout = 10 * time.Second
+
+// Get returns the settings, reading WHMCS at most once per TTL. One read
+// runs at a time; meanwhile callers get the previous settings if they are
+// at most maxStale old, and otherwise wait for the read or for ctx.
 func (p *Provider) Get(ctx context.Context) (*Snapshot, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-
-	if p.cached != nil && p.now().Sub(p.cachedAt) < TTL {
+	age := p.now().Sub(p.loaded)
+	if p.cached != nil && age < TTL {
+		defer p.mu.Unlock()
 		return p.cached, nil
 	}
+	if p.loading == nil {
+		p.loading = make(chan struct{})
+		go p.refresh(p.loading)
+	}
+	loading, stale := p.loading, p.cached
+	p.mu.Unlock()
 
+	if stale != nil && age < maxStale {
+		return stale, nil
+	}
+	select {
+	case <-loading:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("load settings: %w", ctx.Err())
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.loadErr != nil {
+		return nil, p.loadErr
+	}
+	return p.cached, nil
+}
+
+// refresh reads the settings and closes done.
+func (p *Provider) refresh(done chan struct{}) {
+	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+	defer cancel()
 	snapshot, err := p.load(ctx)
-	if err != nil {
-		p.cached = nil
-		return nil, err
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.loadErr = err
+	if err == nil {
+		for _, problem := range snapshot.Problems {
+			p.logger.Warn("Invalid WHMCS setting, using the default", "problem", problem)
+		}
+		p.cached, p.loaded = snapshot, p.now()
 	}
-	for _, problem := range snapshot.Problems {
-		p.logger.Warn("Invalid WHMCS addon setting, using the default", "problem", problem)
-	}
-	p.cached, p.cachedAt = snapshot, p.now()
-	return snapshot, nil
+	p.loading = nil
+	close(done)
 }
 
 // Invalidate drops the cached settings.
@@ -162,8 +203,13 @@ func Resolve(cfg *config.Config, addon map[string]string,
 	}
 
 	s.WHMCSURL = withSlash(cfg.WHMCSURL)
-	if s.WHMCSURL == "" {
-		s.WHMCSURL = withSlash(strings.TrimSpace(system.SystemURL))
+	if systemURL := strings.TrimSpace(system.SystemURL); s.WHMCSURL == "" && systemURL != "" {
+		if httpURL(systemURL) {
+			s.WHMCSURL = withSlash(systemURL)
+		} else {
+			s.Problems = append(s.Problems, fmt.Sprintf("WHMCS System URL %q is not an http or "+
+				"https URL: correct it in WHMCS General Settings, or set whmcs_url", systemURL))
+		}
 	}
 	s.WHMCSAdminURL = withSlash(cfg.WHMCSAdminURL)
 	if s.WHMCSAdminURL == "" && s.WHMCSURL != "" {
@@ -172,7 +218,12 @@ func Resolve(cfg *config.Config, addon map[string]string,
 	s.TwoFactor, s.TwoFactorErr = ParseTwoFactor(system.TwoFactorSettings)
 
 	if value := strings.TrimSpace(addon[KeySecurityURL]); value != "" {
-		s.SecurityURL, s.Sources[KeySecurityURL] = value, SourceAddon
+		if httpURL(value) {
+			s.SecurityURL, s.Sources[KeySecurityURL] = value, SourceAddon
+		} else {
+			s.Problems = append(s.Problems, fmt.Sprintf("%s %q is not an http or https URL",
+				KeySecurityURL, value))
+		}
 	}
 	if s.SecurityURL == "" {
 		s.SecurityURL = SecurityURL(s.WHMCSURL, system.RouteUriPathMode)
@@ -191,11 +242,17 @@ func yes(value string) bool {
 	return false
 }
 
-func withSlash(url string) string {
-	if url == "" || strings.HasSuffix(url, "/") {
-		return url
+// httpURL reports whether raw is an absolute http or https URL.
+func httpURL(raw string) bool {
+	parsed, err := url.Parse(raw)
+	return err == nil && (parsed.Scheme == "http" || parsed.Scheme == "https") && parsed.Host != ""
+}
+
+func withSlash(raw string) string {
+	if raw == "" || strings.HasSuffix(raw, "/") {
+		return raw
 	}
-	return url + "/"
+	return raw + "/"
 }
 
 // SecurityURL returns the client-area page where a WHMCS 8 user manages

@@ -90,3 +90,15 @@ func TestResolveAddonOverDefaults(t *testing.T) {
 		t.Errorf("enable_email source = %s, want the addon", s.Sources["enable_email"])
 	}
 }
+
+func TestResolveRejectsNonHTTPLinks(t *testing.T) {
+	cfg := config.Default()
+	s := settings.Resolve(cfg, map[string]string{"security_url": "javascript:alert(1)"},
+		store.SystemSettings{SystemURL: "javascript:alert(2)"})
+	if s.SecurityURL != "" || s.WHMCSURL != "" {
+		t.Errorf("security URL %q and WHMCS URL %q, want both empty", s.SecurityURL, s.WHMCSURL)
+	}
+	if len(s.Problems) != 2 {
+		t.Errorf("problems = %v, want one for each URL", s.Problems)
+	}
+}

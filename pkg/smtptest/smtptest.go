@@ -39,6 +39,9 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	rejected map[string]*smtp.SMTPError
+	// stalled maps a recipient to how long the server waits before it
+	// answers the end of that recipient's message.
+	stalled map[string]time.Duration
 }
 
 // Start starts a server on a free port of 127.0.0.1 that accepts every
@@ -50,7 +53,7 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("listen for SMTP: %v", err)
 	}
 
-	s := &Server{rejected: map[string]*smtp.SMTPError{}}
+	s := &Server{rejected: map[string]*smtp.SMTPError{}, stalled: map[string]time.Duration{}}
 	s.server = smtp.NewServer(s)
 	s.server.Domain = "localhost"
 	s.server.ReadTimeout = 10 * time.Second
@@ -86,6 +89,14 @@ func (s *Server) Reject(address string, code int, text string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rejected[strings.ToLower(address)] = &smtp.SMTPError{Code: code, Message: text}
+}
+
+// Stall makes the server keep a message to address, then wait for delay
+// before it answers the end of DATA, as an overloaded server does.
+func (s *Server) Stall(address string, delay time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stalled[strings.ToLower(address)] = delay
 }
 
 // Accept removes a rejection set with Reject.
@@ -151,7 +162,12 @@ func (x *session) Data(r io.Reader) error {
 	x.current.Data = data
 	x.server.mu.Lock()
 	x.server.messages = append(x.server.messages, x.current)
+	var delay time.Duration
+	for _, to := range x.current.To {
+		delay = max(delay, x.server.stalled[strings.ToLower(to)])
+	}
 	x.server.mu.Unlock()
+	time.Sleep(delay)
 	return nil
 }
 

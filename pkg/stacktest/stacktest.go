@@ -63,7 +63,7 @@ func New(t testing.TB) *Stack {
 		Config:   cfg,
 		Store:    s,
 		Settings: provider,
-		Runner:   reminder.New(s, provider, cfg.SMTP, NewTransport(cfg.SMTP, logger), logger),
+		Runner:   reminder.New(s, provider, cfg, NewTransport(cfg.SMTP, logger), logger),
 		Logger:   logger,
 	}
 }

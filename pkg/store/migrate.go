@@ -128,11 +128,11 @@ var SchemaVersion = len(migrations)
 // Migrate creates or upgrades the daemon's own tables. It is idempotent,
 // and concurrent callers wait for each other through a MySQL named lock.
 func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
-	unlock, err := s.lock(ctx, "migrate", 30*time.Second)
+	lock, err := s.lock(ctx, "migrate", 30*time.Second)
 	if err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
-	defer unlock()
+	defer lock.Release()
 
 	_, err = s.db.ExecContext(ctx, `
 		CREATE TABLE IF NOT EXISTS mod_mfa_reminder_migrations (

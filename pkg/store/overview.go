@@ -28,7 +28,7 @@ func (s *Store) Coverage(ctx context.Context) (Coverage, error) {
 			COALESCE(SUM(a.with_mfa = 0), 0) AS no_mfa
 		FROM (
 			SELECT c.id, COUNT(*) AS linked,
-				SUM(TRIM(COALESCE(u.second_factor, '')) <> '') AS with_mfa
+				SUM(`+mfaOn+`) AS with_mfa
 			FROM tblclients c
 			JOIN tblusers_clients uc ON uc.client_id = c.id
 			JOIN tblusers u ON u.id = uc.auth_user_id
@@ -64,7 +64,7 @@ func (s *Store) ReminderEffect(ctx context.Context, now time.Time, days int) (Ef
 	effect := Effect{Days: days}
 	err := s.db.GetContext(ctx, &effect, `
 		SELECT COUNT(*) AS reminded,
-			COALESCE(SUM(TRIM(COALESCE(u.second_factor, '')) <> ''), 0) AS enabled
+			COALESCE(SUM(`+mfaOn+`), 0) AS enabled
 		FROM (
 			SELECT DISTINCT user_id FROM mod_mfa_reminder_sends
 			WHERE status = ? AND trigger_type <> ? AND created_at >= ?

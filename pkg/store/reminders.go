@@ -24,6 +24,10 @@ const (
 	SendSent    = "sent"
 	SendFailed  = "failed"
 	SendSkipped = "skipped"
+	// SendUnconfirmed is a message whose connection failed after it was
+	// fully sent: the server may have queued it. It counts as a reminder,
+	// because sending again could deliver it twice.
+	SendUnconfirmed = "unconfirmed"
 )
 
 // Send is one reminder attempt.
@@ -69,10 +73,10 @@ func (s *Store) ClaimSend(ctx context.Context, send Send, at time.Time) (int64, 
 	return id, nil
 }
 
-// CompleteSend marks an attempt as sent and moves the user's last reminder
-// time to at, in one transaction. Call it only after the mail server has
-// accepted the message.
-func (s *Store) CompleteSend(ctx context.Context, sendID, userID int64, reply string,
+// CompleteSend marks an attempt as status (SendSent or SendUnconfirmed)
+// and moves the user's last reminder time to at, in one transaction. Call
+// it only after the mail server has accepted the message, or may have.
+func (s *Store) CompleteSend(ctx context.Context, sendID, userID int64, status, reply string,
 	at time.Time) error {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
@@ -86,7 +90,7 @@ func (s *Store) CompleteSend(ctx context.Context, sendID, userID int64, reply st
 	at = at.UTC()
 	_, err = tx.ExecContext(ctx, `
 		UPDATE mod_mfa_reminder_sends SET status = ?, smtp_reply = ?, finished_at = ?
-		WHERE id = ?`, SendSent, reply, at, sendID)
+		WHERE id = ?`, status, reply, at, sendID)
 	if err != nil {
 		return fmt.Errorf("confirm reminder %d: %w", sendID, err)
 	}

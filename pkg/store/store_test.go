@@ -193,3 +193,29 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		t.Errorf("CheckWritable: %v", err)
 	}
 }
+
+func TestNullStringColumnsReadAsEmpty(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	userID, _ := fx.Owner(whmcsfixture.User{Email: "null@example.test"}, whmcsfixture.Client{})
+	for _, statement := range []string{
+		"ALTER TABLE tblusers MODIFY first_name varchar(255) NULL, MODIFY language varchar(32) NULL",
+		"UPDATE tblusers SET first_name = NULL, language = NULL",
+	} {
+		if _, err := fx.DB.Exec(statement); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openStore(t, fx)
+
+	user, err := s.User(context.Background(), userID)
+	if err != nil {
+		t.Fatalf("User with NULL name and language: %v", err)
+	}
+	if user.FirstName != "" || user.Language != "" {
+		t.Errorf("NULL columns read as %q and %q, want empty", user.FirstName, user.Language)
+	}
+	due, err := s.DueUsers(context.Background(), time.Now(), 0, 10)
+	if err != nil || len(due) != 1 {
+		t.Errorf("DueUsers = %d users (%v), want 1", len(due), err)
+	}
+}

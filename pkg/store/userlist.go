@@ -136,7 +136,7 @@ type listedUser struct {
 func (s *Store) where(q UserQuery) (string, []any) {
 	conditions := []string{
 		"uc.id IS NOT NULL",
-		"TRIM(COALESCE(u.second_factor, '')) = ''",
+		"NOT " + mfaOn,
 	}
 	var args []any
 

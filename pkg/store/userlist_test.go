@@ -124,7 +124,8 @@ func TestListUsersFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CompleteSend(context.Background(), reminded, goldOwner, "250 ok", time.Now()); err != nil {
+	if err := s.CompleteSend(context.Background(), reminded, goldOwner, store.SendSent, "250 ok",
+		time.Now()); err != nil {
 		t.Fatal(err)
 	}
 

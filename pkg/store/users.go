@@ -37,10 +37,15 @@ type User struct {
 
 // HasMFA reports whether the user has any two-factor module enabled. WHMCS
 // stores the module name (totp, duosecurity, a third-party module) in
-// tblusers.second_factor and an empty string when two-factor is off.
+// tblusers.second_factor and an empty string when two-factor is off. Only
+// spaces are trimmed, as MySQL's TRIM does in mfaOn, so Go and SQL judge
+// every value alike.
 func (u User) HasMFA() bool {
-	return strings.TrimSpace(u.SecondFactor) != ""
+	return strings.Trim(u.SecondFactor, " ") != ""
 }
+
+// mfaOn is the SQL condition for a user with MFA, the same rule as HasMFA.
+const mfaOn = "TRIM(COALESCE(u.second_factor, '')) <> ''"
 
 // InScope reports whether the user is linked to a client account whose
 // status is in scope.
@@ -59,7 +64,9 @@ func (u User) FullName() string {
 // client id.
 func (s *Store) selectUsers(where string) string {
 	return `
-		SELECT u.id, u.first_name, u.last_name, u.email, u.language,
+		SELECT u.id, COALESCE(u.first_name, '') AS first_name,
+			COALESCE(u.last_name, '') AS last_name, COALESCE(u.email, '') AS email,
+			COALESCE(u.language, '') AS language,
 			COALESCE(u.second_factor, '') AS second_factor, u.last_login,
 			COALESCE(c.id, 0) AS client_id, COALESCE(uc.owner, 0) > 0 AS owner,
 			COALESCE(c.language, '') AS client_language,
@@ -95,21 +102,28 @@ func (s *Store) User(ctx context.Context, id int64) (User, error) {
 }
 
 // DueUsers returns up to limit in-scope users without MFA whose id is
-// above afterID and who were never reminded or last reminded at or before
+// above afterID and who were never reminded or last reminded before
 // remindedBefore, in id order. Callers page by passing the last id seen.
+//
+// A user with an attempt still marked 'sending' since remindedBefore is not
+// due: the process that made it stopped before learning whether the
+// server took the message, and sending again could deliver it twice.
 func (s *Store) DueUsers(ctx context.Context, remindedBefore time.Time, afterID int64,
 	limit int) ([]User, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 
 	query := s.selectUsers(`
-		WHERE u.id > ? AND uc.id IS NOT NULL AND TRIM(COALESCE(u.second_factor, '')) = ''
-			AND (r.last_reminded_at IS NULL OR r.last_reminded_at <= ?)
+		WHERE u.id > ? AND uc.id IS NOT NULL AND NOT ` + mfaOn + `
+			AND (r.last_reminded_at IS NULL OR r.last_reminded_at < ?)
+			AND NOT EXISTS (SELECT 1 FROM mod_mfa_reminder_sends claim
+				WHERE claim.user_id = u.id AND claim.status = ? AND claim.created_at >= ?)
 		ORDER BY u.id
 		LIMIT ?`)
 
 	var users []User
-	err := s.db.SelectContext(ctx, &users, query, s.statusArgs(afterID, remindedBefore, limit)...)
+	err := s.db.SelectContext(ctx, &users, query,
+		s.statusArgs(afterID, remindedBefore, SendSending, remindedBefore, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list users due for a reminder: %w", err)
 	}
@@ -123,7 +137,7 @@ func (s *Store) UsersWithoutMFA(ctx context.Context, afterID int64, limit int) (
 	defer cancel()
 
 	query := s.selectUsers(`
-		WHERE u.id > ? AND uc.id IS NOT NULL AND TRIM(COALESCE(u.second_factor, '')) = ''
+		WHERE u.id > ? AND uc.id IS NOT NULL AND NOT ` + mfaOn + `
 		ORDER BY u.id
 		LIMIT ?`)
 
@@ -199,7 +213,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			COALESCE(SUM(m.owner), 0) AS owners,
 			COALESCE(SUM(m.owner * m.has_mfa), 0) AS owners_with_mfa
 		FROM (
-			SELECT TRIM(COALESCE(u.second_factor, '')) <> '' AS has_mfa, scope.owner
+			SELECT `+mfaOn+` AS has_mfa, scope.owner
 			FROM tblusers u
 			JOIN (
 				SELECT uc.auth_user_id, MAX(uc.owner > 0) AS owner

@@ -68,7 +68,7 @@ func (c *Config) validateDatabase(v *validator, required bool) {
 	switch {
 	case db.DSN == "" && required:
 		v.add("database.dsn", "missing: set MFA_REMINDER_DATABASE_DSN or database.dsn, "+
-			"for example whmcs_ro:secret@tcp(127.0.0.1:3306)/whmcs")
+			"for example mfa_reminder:secret@tcp(127.0.0.1:3306)/whmcs")
 	case db.DSN != "":
 		parsed, err := mysql.ParseDSN(db.DSN)
 		if err != nil {

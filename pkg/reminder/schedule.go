@@ -26,7 +26,11 @@ func Schedule(cfg *config.Config, r *Runner, logger *slog.Logger,
 		return nil, err
 	}
 
-	options = append([]gocron.SchedulerOption{gocron.WithLocation(cfg.Location())}, options...)
+	// A stopping pass finishes the message in flight and its record, which
+	// can take a few SMTP timeouts and the record's retries.
+	stopTimeout := 4*cfg.SMTP.Timeout + time.Minute
+	options = append([]gocron.SchedulerOption{gocron.WithLocation(cfg.Location()),
+		gocron.WithStopTimeout(stopTimeout)}, options...)
 	scheduler, err := gocron.NewScheduler(options...)
 	if err != nil {
 		return nil, fmt.Errorf("create scheduler: %w", err)

@@ -49,8 +49,8 @@ type Snapshot struct {
 	WHMCSURL string
 	// WHMCSAdminURL is the admin area's base URL with a trailing slash.
 	WHMCSAdminURL string
-	// TwoFactor is WHMCS's global two-factor configuration; TwoFactorErr
-	// says why it could not be read.
+	// TwoFactor is WHMCS's global two-factor configuration. TwoFactorErr is
+	// the reason it could not be read.
 	TwoFactor    TwoFactor
 	TwoFactorErr error
 	System       store.SystemSettings
@@ -61,7 +61,7 @@ type Snapshot struct {
 	Problems []string
 }
 
-// Provider returns the current Snapshot.
+// Provider loads the current Snapshot and caches it.
 type Provider struct {
 	store   *store.Store
 	cfg     *config.Config

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/mfa-reminder/mfa-reminder/pkg/browsertest"
@@ -31,6 +32,7 @@ import (
 // browserSite is the dashboard served on 127.0.0.1 and a headless
 // Chromium tab that uses it.
 type browserSite struct {
+	// t is the test that runs now: each subtest sets it to itself first.
 	t     *testing.T
 	stack *stacktest.Stack
 	url   string
@@ -52,12 +54,12 @@ func newBrowserSite(t *testing.T, stack *stacktest.Stack, worker *reminder.Worke
 	t.Cleanup(httpServer.Close)
 
 	site := &browserSite{t: t, stack: stack, url: httpServer.URL, tab: tab}
-	browsertest.Do(tab, t, chromedp.EmulateViewport(1280, 900))
+	browsertest.SetViewport(tab, t, browsertest.Desktop)
 	return site
 }
 
-// open loads path of the dashboard and fails the test unless it answers
-// 200.
+// open loads path of the dashboard and fails the test unless the
+// response has status 200.
 func (s *browserSite) open(path string) {
 	s.t.Helper()
 	response := browsertest.Run(s.tab, s.t, chromedp.NavigateResponse(s.url+path))
@@ -67,7 +69,8 @@ func (s *browserSite) open(path string) {
 }
 
 // click clicks the first element that selector matches, waits for the
-// page that the click loads and fails the test unless it answers 200.
+// page that the click loads and fails the test unless its response has
+// status 200.
 func (s *browserSite) click(selector string) {
 	s.t.Helper()
 	limited, cancel := context.WithTimeout(s.tab, browsertest.ActionTimeout)
@@ -103,13 +106,23 @@ func (s *browserSite) text(selector string) string {
 		`(document.querySelector(%q)?.textContent ?? "(missing)").trim()`, selector))
 }
 
-// typeInto replaces the value of a text field with value, typed key by
-// key.
+// typeInto replaces the value of a text field with value, as a person
+// does: select all with Ctrl+A, delete, then type key by key.
+//
+// NOTE: chromedp.SetValue(selector, "") fails in chromedp v0.23.1 with
+// cdproto v0.160.1 ("could not set value on node N"), because
+// runtime.CallArgument.Value is tagged omitempty and json v2 omits an
+// argument that encodes as "", so the page receives undefined.
 func (s *browserSite) typeInto(selector, value string) {
 	s.t.Helper()
 	browsertest.Do(s.tab, s.t,
-		chromedp.SetValue(chromedp.CSS(selector), ""),
+		chromedp.Focus(chromedp.CSS(selector)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Backspace),
 		chromedp.SendKeys(chromedp.CSS(selector), value))
+	if got := browsertest.Run(s.tab, s.t, chromedp.Value(chromedp.CSS(selector))); got != value {
+		s.t.Fatalf("%s holds %q after typing, want %q", selector, got, value)
+	}
 }
 
 // signIn signs in through the login form with the API token.
@@ -134,11 +147,11 @@ type seededUsers struct {
 	northwind []string
 }
 
-// seedDashboard fills the WHMCS database with accounts that need more
-// than one page of users without MFA: owners and sub-users, some with
-// TOTP, two client groups, Inactive and Closed accounts, names with HTML
-// and quotes, users who never logged in, users reminded before, and a
-// few daily snapshots for the trend chart.
+// seedDashboard fills the WHMCS database with more than one page of
+// users without MFA. It adds owners and sub-users, some with TOTP, two
+// client groups, Inactive and Closed accounts and names with HTML and
+// quotes. Some users never logged in, some were reminded before, and a
+// few daily snapshots draw the trend chart.
 func seedDashboard(t *testing.T, stack *stacktest.Stack) seededUsers {
 	t.Helper()
 	fx, db := stack.FX, stack.FX.DB
@@ -201,9 +214,9 @@ func seedDashboard(t *testing.T, stack *stacktest.Stack) seededUsers {
 
 	ticked := whmcsfixture.Client{FirstName: "Aaron", LastName: "Ticked", CompanyName: "Ticked Ltd",
 		Email: "aaron@tick.test"}
-	seeded.aaron, _ = fx.Owner(whmcsfixture.User{FirstName: "Aaron", LastName: "Ticked",
+	aaron, tickedClient := fx.Owner(whmcsfixture.User{FirstName: "Aaron", LastName: "Ticked",
 		Email: "aaron@tick.test"}, ticked)
-	tickedClient := clientOf(t, db, seeded.aaron)
+	seeded.aaron = aaron
 	seeded.abigail = fx.SubUser(whmcsfixture.User{FirstName: "Abigail", LastName: "Ticked",
 		Email: "abigail@tick.test"}, tickedClient)
 
@@ -251,6 +264,7 @@ func seedDashboard(t *testing.T, stack *stacktest.Stack) seededUsers {
 		Status: "Closed", Email: "multi@customers.test"})
 	fx.LinkUser(multi, firstAccount, false)
 
+	// Snapshots of earlier days, with made-up figures, draw the trend chart.
 	for i, days := range []int{60, 45, 30, 14, 7, 1} {
 		_, err := db.Exec(`
 			INSERT INTO mod_mfa_reminder_snapshots (day, total_users, with_mfa, owners,
@@ -289,18 +303,9 @@ func insertReminded(t *testing.T, db *sqlx.DB, userID int64, at time.Time, sent 
 	}
 }
 
-func clientOf(t *testing.T, db *sqlx.DB, userID int64) int64 {
-	t.Helper()
-	var clientID int64
-	if err := db.Get(&clientID, "SELECT client_id FROM tblusers_clients WHERE auth_user_id = ?",
-		userID); err != nil {
-		t.Fatalf("read the account of user %d: %v", userID, err)
-	}
-	return clientID
-}
-
-// inScope is the SQL condition that user u is linked to an account whose
-// status is in the configured scope; its arguments are scopeArgs.
+// inScope returns the SQL condition, with its arguments, that user u is
+// linked to an account whose status is in the configured scope and that
+// meets the condition extra on uc (tblusers_clients) and c (tblclients).
 func (s *browserSite) inScope(extra string) (string, []any) {
 	statuses := s.stack.Config.Scope.ClientStatuses
 	condition := `EXISTS (SELECT 1 FROM tblusers_clients uc JOIN tblclients c ON c.id = uc.client_id
@@ -322,6 +327,7 @@ type listedUser struct {
 
 // userFilter is a user list filter, as the test computes it in SQL.
 type userFilter struct {
+	// search is matched with LIKE unescaped, so it must not contain % or _.
 	search        string
 	role          string
 	group         int64
@@ -396,19 +402,19 @@ func (s *browserSite) shownUsers() ([]listedUser, int) {
 }
 
 // checkUsers compares the user list in the tab with the database.
-func (s *browserSite) checkUsers(what string, filter userFilter, orderBy string, offset int) {
+func (s *browserSite) checkUsers(check string, filter userFilter, orderBy string, offset int) {
 	s.t.Helper()
 	want, wantTotal := s.expectedUsers(filter, orderBy, offset)
 	got, gotTotal := s.shownUsers()
 	if gotTotal != wantTotal {
-		s.t.Errorf("%s: #match-count = %d, want %d", what, gotTotal, wantTotal)
+		s.t.Errorf("%s: #match-count = %d, want %d", check, gotTotal, wantTotal)
 	}
 	if len(got) != len(want) {
-		s.t.Errorf("%s: %d rows shown, want %d", what, len(got), len(want))
+		s.t.Errorf("%s: %d rows shown, want %d", check, len(got), len(want))
 	}
 	for i := range min(len(got), len(want)) {
 		if got[i] != want[i] {
-			s.t.Errorf("%s: row %d = %+v, want %+v", what, i+1, got[i], want[i])
+			s.t.Errorf("%s: row %d = %+v, want %+v", check, i+1, got[i], want[i])
 		}
 	}
 }
@@ -540,9 +546,9 @@ func TestBrowserDashboard(t *testing.T) {
 		site.t = t
 		site.open("/users")
 		site.checkUsers("first page", userFilter{}, byName, 0)
-		shown := browsertest.Evaluate[[]string](site.tab, t,
+		nameCells := browsertest.Evaluate[[]string](site.tab, t,
 			`Array.from(document.querySelectorAll("table.users tbody td:nth-child(2)"), (cell) => cell.innerHTML)`)
-		for _, html := range shown {
+		for _, html := range nameCells {
 			if strings.Contains(html, "<b>") || strings.Contains(html, "<img") {
 				t.Errorf("a name cell contains markup from the database: %s", html)
 			}
@@ -621,11 +627,13 @@ func TestBrowserDashboard(t *testing.T) {
 
 		browsertest.Do(site.tab, t, chromedp.Reload())
 		checkCounts(t, site, "2", "0", "0")
-		browsertest.Do(site.tab, t, chromedp.NavigateBack())
+		// Chromium 156 restores this no-store page from its back/forward
+		// cache, so GoBack replaces chromedp.NavigateBack.
+		browsertest.GoBack(site.tab, t)
 		if got := site.path(); !strings.HasPrefix(got, "/users") {
 			t.Errorf("going back shows %s, want the user list", got)
 		}
-		browsertest.Do(site.tab, t, chromedp.NavigateForward())
+		browsertest.GoForward(site.tab, t)
 		if got := site.path(); got != resultURL {
 			t.Errorf("going forward shows %s, want %s", got, resultURL)
 		}
@@ -691,6 +699,9 @@ func TestBrowserDashboard(t *testing.T) {
 		if frame.Sandbox != "" {
 			t.Errorf("iframe sandbox=%q, want an empty value that allows nothing", frame.Sandbox)
 		}
+		if frame.Title == "" {
+			t.Error("the iframe of the HTML part has no title")
+		}
 		if !strings.Contains(frame.Source, "Enable two-factor authentication") {
 			t.Errorf("iframe srcdoc lacks the reminder HTML: %.200s", frame.Source)
 		}
@@ -734,7 +745,7 @@ func TestBrowserDashboard(t *testing.T) {
 					outcome: row.cells[4].textContent.trim(),
 				}))`)
 		}
-		shown := entries()
+		listed := entries()
 		wantTrigger := map[string]string{
 			"aaron@tick.test":            "bulk by admin (API token) (batch ",
 			"abigail@tick.test":          "bulk by admin (API token) (batch ",
@@ -743,10 +754,10 @@ func TestBrowserDashboard(t *testing.T) {
 			"sam@northwind.test":         "bulk by admin (API token) (batch ",
 			"security-team@example.test": "test by admin (API token)",
 		}
-		if len(shown) != len(wantTrigger) {
-			t.Errorf("activity lists %d reminders, want %d: %+v", len(shown), len(wantTrigger), shown)
+		if len(listed) != len(wantTrigger) {
+			t.Errorf("activity lists %d reminders, want %d: %+v", len(listed), len(wantTrigger), listed)
 		}
-		for _, e := range shown {
+		for _, e := range listed {
 			want, ok := wantTrigger[e.Email]
 			switch {
 			case !ok:
@@ -790,6 +801,7 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Skip("the bulk reminder step made no result page")
 		}
 		checkContrastFormula(t, site)
+		checkAuditFinds(t, site)
 
 		pages := []struct{ name, path string }{
 			{"overview", "/"},
@@ -801,7 +813,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 		for _, page := range pages {
 			site.open(page.path)
-			browsertest.Screenshot(site.tab, t, "dashboard-"+page.name)
+			browsertest.Screenshot(site.tab, t, browsertest.Desktop, "dashboard-"+page.name)
 			for _, violation := range browsertest.Audit(site.tab, t) {
 				t.Errorf("%s page: %s", page.name, violation)
 			}
@@ -810,17 +822,18 @@ func TestBrowserDashboard(t *testing.T) {
 			}
 		}
 
-		browsertest.Do(site.tab, t, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-		for _, page := range pages[:2] {
+		browsertest.SetViewport(site.tab, t, browsertest.Phone)
+		defer browsertest.SetViewport(site.tab, t, browsertest.Desktop)
+		for _, page := range pages {
 			site.open(page.path)
-			browsertest.Screenshot(site.tab, t, "dashboard-"+page.name+"-phone")
+			browsertest.Screenshot(site.tab, t, browsertest.Phone, "dashboard-"+page.name+"-phone")
 			overflow := browsertest.Evaluate[int](site.tab, t,
 				"document.documentElement.scrollWidth - document.documentElement.clientWidth")
 			if overflow > 0 {
-				t.Errorf("%s page at 390 px is %d px wider than the screen", page.name, overflow)
+				t.Errorf("%s page at %d px wide scrolls sideways by %d px", page.name,
+					browsertest.Phone.Width, overflow)
 			}
 		}
-		browsertest.Do(site.tab, t, chromedp.EmulateViewport(1280, 900))
 	})
 }
 
@@ -833,6 +846,55 @@ func checkCounts(t *testing.T, site *browserSite, sent, skipped, failed string) 
 		if got := site.text(selector); got != want {
 			t.Errorf("result page %s = %s, want %s", selector, got, want)
 		}
+	}
+}
+
+// plantedViolations is a page with one violation of each kind that
+// browsertest.Audit and browsertest.TabWalk check, and near misses that
+// pass.
+const plantedViolations = `<!DOCTYPE html>
+<html lang="en"><head><title>Audit check</title></head>
+<body style="background: #fff; color: #000">
+<a href="#top">Top</a>
+<p id="faint" style="color: #999">Faint text</p>
+<p id="large" style="color: #888; font-size: 24px">Large grey text</p>
+<div style="background: rgba(0, 0, 0, 0.5)"><span id="dimmed" style="color: #333">Dimmed</span></div>
+<input id="unnamed" type="text">
+<label>Wrapped <input id="wrapped" type="text"></label>
+<button id="removed" tabindex="-1">Removed</button>
+<button id="jumping" tabindex="2">Jumping</button>
+<button id="empty"></button>
+</body></html>`
+
+// elementID finds the #id in the element name of a violation.
+var elementID = regexp.MustCompile(`#[a-z]+`)
+
+// checkAuditFinds checks that the audit reports each planted violation
+// and nothing else.
+func checkAuditFinds(t *testing.T, site *browserSite) {
+	t.Helper()
+	planted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, plantedViolations)
+	}))
+	defer planted.Close()
+	browsertest.Do(site.tab, t, chromedp.Navigate(planted.URL))
+
+	found := map[string]bool{}
+	for _, v := range append(browsertest.Audit(site.tab, t), browsertest.TabWalk(site.tab, t)...) {
+		found[v.Rule+" "+elementID.FindString(v.Element)] = true
+	}
+	want := []string{"contrast #faint", "contrast #dimmed", "accessible-name #unnamed",
+		"accessible-name #empty", "negative-tabindex #removed", "positive-tabindex #jumping",
+		"keyboard #removed"}
+	for _, key := range want {
+		if !found[key] {
+			t.Errorf("audit of the planted page misses %s", key)
+		}
+		delete(found, key)
+	}
+	for key := range found {
+		t.Errorf("audit of the planted page reports %s, which is no violation", key)
 	}
 }
 
@@ -882,14 +944,14 @@ func TestBrowserBatchWithWorker(t *testing.T) {
 	})
 
 	// The lock of a running reminder pass keeps the worker waiting.
-	unlock, err := stack.Store.LockRun(context.Background())
+	lock, err := stack.Store.LockRun(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	locked := true
 	defer func() {
 		if locked {
-			unlock()
+			lock.Release()
 		}
 	}()
 
@@ -904,12 +966,13 @@ func TestBrowserBatchWithWorker(t *testing.T) {
 		t.Errorf("result page of a waiting batch shows %q, want the sending notice", got)
 	}
 	checkCounts(t, site, "0", "0", "0")
+	browsertest.Screenshot(site.tab, t, browsertest.Desktop, "dashboard-result-worker-sending")
 	if n := len(stack.SMTP.Messages()); n != 0 {
 		t.Fatalf("the SMTP server has %d messages while the pass holds the lock, want 0", n)
 	}
 	browsertest.Evaluate[chromedp.Void](site.tab, t, "window.loadedBeforeRefresh = true")
 
-	unlock()
+	lock.Release()
 	locked = false
 	deadline := time.Now().Add(15 * time.Second)
 	type state struct {
@@ -944,5 +1007,5 @@ func TestBrowserBatchWithWorker(t *testing.T) {
 	if got := recipients(stack.SMTP.Messages()); !slices.Equal(got, want) {
 		t.Errorf("SMTP server received messages to %v, want %v", got, want)
 	}
-	browsertest.Screenshot(site.tab, t, "dashboard-result-worker")
+	browsertest.Screenshot(site.tab, t, browsertest.Desktop, "dashboard-result-worker-done")
 }

@@ -43,6 +43,10 @@ func (s *Server) sendReminders(c echo.Context) error {
 
 	ctx := c.Request().Context()
 	id, err := s.store.CreateBatch(ctx, nonce, s.admin(c), description, selection, total, s.now())
+	if errors.Is(err, store.ErrNonceReused) {
+		return echo.NewHTTPError(http.StatusConflict, fmt.Sprintf("this form was already sent "+
+			"as reminder batch %d: reload the user list and choose the users again", id))
+	}
 	if err != nil {
 		return unavailable(err)
 	}
@@ -101,7 +105,7 @@ func (s *Server) parseSelection(c echo.Context) (store.Selection, string, int, e
 			}
 		}
 		return store.Selection{UserIDs: ids},
-			fmt.Sprintf("Bulk reminder to %d selected users", len(ids)), len(ids), nil
+			"Bulk reminder to " + countUsers(len(ids), "selected user"), len(ids), nil
 	case "all":
 		q, err := s.parseUserQuery(c)
 		if err != nil {
@@ -112,16 +116,19 @@ func (s *Server) parseSelection(c echo.Context) (store.Selection, string, int, e
 		if err != nil {
 			return store.Selection{}, "", 0, unavailable(err)
 		}
-		return store.Selection{Filter: &q},
-			fmt.Sprintf("Bulk reminder to all %d users matching %s", total, describeFilter(q)),
-			total, nil
+		description := "Bulk reminder to all " + countUsers(total, "user")
+		if filter := describeFilter(q); filter != "" {
+			description += " matching " + filter
+		}
+		return store.Selection{Filter: &q}, description, total, nil
 	default:
 		return store.Selection{}, "", 0, echo.NewHTTPError(http.StatusBadRequest,
 			fmt.Sprintf("invalid mode %q: use selected or all", mode))
 	}
 }
 
-// describeFilter returns the filter in words for the activity log.
+// describeFilter returns the filter in words for the activity log, or ""
+// for no filter.
 func describeFilter(q store.UserQuery) string {
 	var parts []string
 	if q.Search != "" {
@@ -142,10 +149,15 @@ func describeFilter(q store.UserQuery) string {
 	case store.RemindedStill:
 		parts = append(parts, "reminded but still without MFA")
 	}
-	if len(parts) == 0 {
-		return "no filter"
-	}
 	return strings.Join(parts, ", ")
+}
+
+// countUsers returns "1 user" or "N users" for a noun such as "user".
+func countUsers(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // waitForBatch returns when the batch has finished, the wait is over or

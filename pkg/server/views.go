@@ -66,6 +66,7 @@ func parseViews(base string) (*views, error) {
 		"date":    func(t time.Time) string { return t.Format("2006-01-02") },
 		"percent": func(p store.Percent) string { return p.String() + "%" },
 		"query":   func(values url.Values) template.URL { return template.URL(values.Encode()) },
+		"users":   func(n int) string { return countUsers(n, "user") },
 	}
 	for _, page := range pages {
 		tpl, err := template.New(page).Funcs(funcs).ParseFS(dashboard.Files,

@@ -83,13 +83,26 @@ func (s *Store) CreateBatch(ctx context.Context, nonce, requestedBy, description
 		return 0, fmt.Errorf("store batch: %w", err)
 	}
 
-	var id int64
-	err = s.db.GetContext(ctx, &id, "SELECT id FROM mod_mfa_reminder_batches WHERE nonce = ?", nonce)
+	var existing struct {
+		ID        int64  `db:"id"`
+		Selection string `db:"selection"`
+	}
+	err = s.db.GetContext(ctx, &existing,
+		"SELECT id, selection FROM mod_mfa_reminder_batches WHERE nonce = ?", nonce)
 	if err != nil {
 		return 0, fmt.Errorf("read batch id: %w", err)
 	}
-	return id, nil
+	if existing.Selection != string(encoded) {
+		return existing.ID, fmt.Errorf("batch %d: %w", existing.ID, ErrNonceReused)
+	}
+	return existing.ID, nil
 }
+
+// ErrNonceReused is returned by CreateBatch for a nonce that an earlier
+// batch with another selection used: the admin changed a form that was
+// already sent, for example on a page the browser restored from its
+// back/forward cache.
+var ErrNonceReused = errors.New("the form was already sent with another selection")
 
 // Batch returns one batch, or ErrNotFound.
 func (s *Store) Batch(ctx context.Context, id int64) (Batch, error) {

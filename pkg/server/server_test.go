@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/csv"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfa-reminder/mfa-reminder/pkg/config"
 	"github.com/mfa-reminder/mfa-reminder/pkg/server"
 	"github.com/mfa-reminder/mfa-reminder/pkg/smtptest"
 	"github.com/mfa-reminder/mfa-reminder/pkg/stacktest"
@@ -28,9 +30,14 @@ type harness struct {
 	client *http.Client
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness serves the dashboard and API on a fresh stack; configure, when
+// given, changes the configuration first.
+func newHarness(t *testing.T, configure ...func(*config.Config)) *harness {
 	t.Helper()
 	stack := stacktest.New(t)
+	for _, change := range configure {
+		change(stack.Config)
+	}
 	srv, err := server.New(server.Deps{Config: stack.Config, Store: stack.Store,
 		Settings: stack.Settings, Runner: stack.Runner, Logger: stack.Logger, Version: "test"})
 	if err != nil {
@@ -374,4 +381,131 @@ func (h *harness) page(path string) string {
 		h.t.Fatalf("GET %s: status %d\n%s", path, response.StatusCode, body)
 	}
 	return string(body)
+}
+
+func TestDashboardUnderPathPrefix(t *testing.T) {
+	h := newHarness(t, func(cfg *config.Config) {
+		cfg.PublicURL = "https://billing.example.net/mfa/"
+	})
+	h.fx.Owner(whmcsfixture.User{Email: "prefix@example.test"}, whmcsfixture.Client{})
+
+	response, err := h.client.Get(h.http.URL + "/mfa/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if location := response.Header.Get("Location"); location != "/mfa/login" {
+		t.Errorf("redirect without a session = %q, want /mfa/login", location)
+	}
+
+	response, err = h.client.PostForm(h.http.URL+"/mfa/login", url.Values{"token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	cookie := response.Header.Get("Set-Cookie")
+	if !strings.Contains(cookie, "Path=/mfa/") || !strings.Contains(cookie, "Secure") {
+		t.Errorf("session cookie %q, want Path=/mfa/ and Secure for an https public_url", cookie)
+	}
+	if location := response.Header.Get("Location"); location != "/mfa/" {
+		t.Errorf("redirect after sign-in = %q, want /mfa/", location)
+	}
+
+	page := h.page("/mfa/users")
+	for _, want := range []string{`href="/mfa/static/app.css?v=`, `action="/mfa/reminders"`,
+		`href="/mfa/activity"`, `href="/mfa/users.csv?`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `href="/users"`) || strings.Contains(page, `action="/reminders"`) {
+		t.Error("page has links without the /mfa prefix")
+	}
+}
+
+var externalResource = regexp.MustCompile(`(?i)<(script|link|img|iframe)[^>]+(src|href)="(https?:)?//`)
+
+func TestDashboardLoadsNothingFromOtherHosts(t *testing.T) {
+	h := newHarness(t)
+	user, _ := h.fx.Owner(whmcsfixture.User{Email: "offline@example.test"}, whmcsfixture.Client{})
+	h.signIn()
+	for _, path := range []string{"/", "/users", "/activity", "/settings",
+		"/reminders/preview?user_id=" + id(user)} {
+		if match := externalResource.FindString(h.page(path)); match != "" {
+			t.Errorf("%s loads a resource from another host: %s", path, match)
+		}
+	}
+}
+
+func TestUsersCSV(t *testing.T) {
+	h := newHarness(t)
+	h.fx.Owner(whmcsfixture.User{FirstName: "=HYPERLINK(\"http://evil\")", LastName: "+1",
+		Email: "formula@example.test"}, whmcsfixture.Client{CompanyName: "@Corp"})
+	for i := 0; i < 1205; i++ {
+		h.fx.Owner(whmcsfixture.User{FirstName: "Bulk", Email: "bulk" + strconv.Itoa(i) + "@example.test"},
+			whmcsfixture.Client{})
+	}
+	h.fx.Owner(whmcsfixture.User{Email: "mfa@example.test", SecondFactor: "totp"}, whmcsfixture.Client{})
+	h.signIn()
+
+	response, err := h.client.Get(h.http.URL + "/users.csv?sort=email")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer response.Body.Close()
+	if got := response.Header.Get("Content-Type"); got != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type = %q", got)
+	}
+	records, err := csv.NewReader(response.Body).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != 1207 {
+		t.Fatalf("CSV has %d records, want a header and 1206 users", len(records))
+	}
+	var formula []string
+	for _, record := range records {
+		if record[3] == "formula@example.test" {
+			formula = record
+		}
+		if record[3] == "mfa@example.test" {
+			t.Error("CSV lists a user with MFA")
+		}
+	}
+	if formula == nil {
+		t.Fatal("CSV lacks formula@example.test")
+	}
+	for column, want := range map[int]string{1: `'=HYPERLINK("http://evil")`, 2: "'+1", 5: "'@Corp"} {
+		if formula[column] != want {
+			t.Errorf("column %s = %q, want %q", records[0][column], formula[column], want)
+		}
+	}
+
+	response, err = h.client.Get(h.http.URL + "/users.csv?q=bulk1&sort=email")
+	if err != nil {
+		t.Fatal(err)
+	}
+	filtered, err := csv.NewReader(response.Body).ReadAll()
+	response.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bulk1, bulk10 to bulk19, bulk100 to bulk199 and bulk1000 to bulk1204.
+	if want := 1 + 1 + 10 + 100 + 205; len(filtered) != want {
+		t.Errorf("filtered CSV has %d records, want %d", len(filtered), want)
+	}
+}
+
+func TestOverviewNamesWHMCSTwoFactorSettings(t *testing.T) {
+	h := newHarness(t)
+	h.fx.Config("2fasettings", `a:3:{s:7:"modules";a:1:{s:4:"totp";a:2:{s:13:"clientenabled";i:0;`+
+		`s:12:"adminenabled";i:1;}}s:11:"forceclient";i:1;s:10:"forceadmin";i:0;}`)
+	h.signIn()
+	page := h.page("/")
+	for _, want := range []string{"No two-factor module is enabled for clients",
+		"WHMCS already makes clients set up two-factor authentication"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
 }

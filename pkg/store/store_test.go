@@ -219,3 +219,65 @@ func TestNullStringColumnsReadAsEmpty(t *testing.T) {
 		t.Errorf("DueUsers = %d users (%v), want 1", len(due), err)
 	}
 }
+
+func TestCoverageEffectAndSnapshots(t *testing.T) {
+	fx := whmcsfixture.New(t)
+	allUser, allClient := fx.Owner(whmcsfixture.User{Email: "a1@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{})
+	fx.SubUser(whmcsfixture.User{Email: "a2@example.test", SecondFactor: "totp"}, allClient)
+	_, mixedClient := fx.Owner(whmcsfixture.User{Email: "m1@example.test", SecondFactor: "totp"},
+		whmcsfixture.Client{})
+	fx.SubUser(whmcsfixture.User{Email: "m2@example.test"}, mixedClient)
+	noneUser, _ := fx.Owner(whmcsfixture.User{Email: "n1@example.test"}, whmcsfixture.Client{})
+	fx.Owner(whmcsfixture.User{Email: "closed@example.test"}, whmcsfixture.Client{Status: "Closed"})
+	s := openStore(t, fx)
+	ctx := context.Background()
+
+	coverage, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if coverage != (store.Coverage{Accounts: 3, AllMFA: 1, NoMFA: 1}) {
+		t.Errorf("coverage = %+v, want 3 accounts, 1 all, 1 none", coverage)
+	}
+
+	now := time.Now()
+	for _, reminded := range []struct {
+		user int64
+		at   time.Time
+	}{{allUser, now.AddDate(0, 0, -10)}, {noneUser, now.AddDate(0, 0, -10)},
+		{noneUser, now.AddDate(0, 0, -60)}} {
+		id, err := s.ClaimSend(ctx, store.Send{UserID: reminded.user, Trigger: store.TriggerSchedule},
+			reminded.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CompleteSend(ctx, id, reminded.user, store.SendSent, "250 ok", reminded.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	effect, err := s.ReminderEffect(ctx, now, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if effect.Reminded != 2 || effect.Enabled != 1 {
+		t.Errorf("30-day effect = %+v, want 2 reminded and 1 with MFA now", effect)
+	}
+
+	today := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	for _, day := range []time.Time{today.AddDate(0, 0, -1), today, today} {
+		if _, err := s.TakeSnapshot(ctx, day, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snapshots, err := s.Snapshots(ctx, today.AddDate(0, 0, -90))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snapshots) != 2 {
+		t.Fatalf("got %d snapshots, want one per day: 2", len(snapshots))
+	}
+	if latest := snapshots[1]; latest.TotalUsers != 5 || latest.WithMFA != 3 || latest.AccountsAllMFA != 1 {
+		t.Errorf("snapshot = %+v, want 5 users, 3 with MFA, 1 account all MFA", latest)
+	}
+}

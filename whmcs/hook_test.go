@@ -31,7 +31,7 @@ import (
 )
 
 // apiToken is the daemon's MFA_REMINDER_API_TOKEN in every test.
-const apiToken = "whmcs-test-token-7c1e4b"
+const apiToken = "whmcs-test-token-7c1e4b-0123456789abcdef"
 
 // hookTimeLimit is the hook's total curl time limit (CURLOPT_TIMEOUT_MS).
 const hookTimeLimit = 1500 * time.Millisecond
@@ -174,6 +174,9 @@ type phpResult struct {
 	ModuleLog  []moduleLogEntry             `json:"module_log"`
 	PHPErrors  []string                     `json:"php_errors"`
 	Exception  string                       `json:"exception"`
+	// HeadersSent reports whether php-cli counted the response headers
+	// as sent before the output and signin entries called the addon.
+	HeadersSent bool `json:"headers_sent"`
 
 	// Wall is the run time of the php process, startup included.
 	Wall time.Duration `json:"-"`
@@ -295,6 +298,7 @@ func (s *site) startDaemon() *daemon {
 	cmd.Env = append(os.Environ(),
 		"MFA_REMINDER_DATABASE_DSN="+s.fx.DSN,
 		"MFA_REMINDER_API_TOKEN="+apiToken,
+		"MFA_REMINDER_SSO_SECRET="+ssoSecret,
 		"MFA_REMINDER_LISTEN="+address,
 		"MFA_REMINDER_SMTP_OUTBOX_DIR="+s.t.TempDir(),
 	)
@@ -470,6 +474,8 @@ func TestConfigDeclaresSettings(t *testing.T) {
 		"security_url":   {"text", ""},
 		"enable_email":   {"yesno", "on"},
 		"frequency_days": {"text", "30"},
+		"sso_secret":     {"password", ""},
+		"dashboard_url":  {"text", ""},
 	}
 	for name, field := range want {
 		got, ok := config.Fields[name]
@@ -892,14 +898,14 @@ type webServer struct {
 	URL string
 }
 
-// startWebServer serves the addon's client-area route with php -S until
-// the test ends.
+// startWebServer serves the addon's client-area route and admin page
+// with php -S until the test ends.
 func (s *site) startWebServer() *webServer {
 	s.t.Helper()
 	address := freeAddress(s.t)
 	cmd := exec.Command(phpBinary, "-S", address, "router.php")
 	cmd.Dir = "tests"
-	cmd.Env = s.env()
+	cmd.Env = s.env("WHMCS_STUB_SESSION_DIR=" + s.t.TempDir())
 	output := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = output, output
 	if err := cmd.Start(); err != nil {

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/mfa-reminder/mfa-reminder/pkg/cli"
 	"github.com/mfa-reminder/mfa-reminder/pkg/whmcsfixture"
 )
@@ -64,8 +66,7 @@ func run(ctx context.Context, args []string) int {
 	}
 	defer fixture.Close()
 
-	const token = "demo-token-not-for-production-0123456789"
-	seeded, err := seed(ctx, fixture, *accounts, "http://"+*listen, token)
+	seeded, err := seed(ctx, fixture, *accounts, "http://"+*listen, demoToken, demoSSOSecret)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "mfa-reminder-demo: fill the demo database: %v\n", err)
 		return 2
@@ -83,9 +84,16 @@ func run(ctx context.Context, args []string) int {
 		fmt.Fprintf(os.Stderr, "mfa-reminder-demo: %v\n", err)
 		return 2
 	}
+	configPath, err := writeDemoConfig()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mfa-reminder-demo: %v\n", err)
+		return 2
+	}
+	defer os.Remove(configPath)
 	env := map[string]string{
 		"MFA_REMINDER_DATABASE_DSN":    fixture.DSN,
-		"MFA_REMINDER_API_TOKEN":       token,
+		"MFA_REMINDER_API_TOKEN":       demoToken,
+		"MFA_REMINDER_SSO_SECRET":      demoSSOSecret,
 		"MFA_REMINDER_LISTEN":          *listen,
 		"MFA_REMINDER_SMTP_OUTBOX_DIR": outboxDir,
 		"MFA_REMINDER_SMTP_FROM":       "support@example-hosting.test",
@@ -97,18 +105,19 @@ func run(ctx context.Context, args []string) int {
 	}
 
 	fmt.Printf("\nRunning one reminder pass; messages go to %s\n", outboxDir)
-	if code := cli.Run(ctx, []string{"run-once"}, os.Stdout, os.Stderr, lookup); code != 0 {
+	if code := cli.Run(ctx, []string{"--config", configPath, "run-once"}, os.Stdout, os.Stderr,
+		lookup); code != 0 {
 		return code
 	}
 
 	fmt.Printf(`
-Dashboard:  http://%[1]s/   (sign in with the API token %[2]s)
+Dashboard:  http://%[1]s/   (username %[4]s, password %[5]s)
 Alert API:  curl -i -H "Authorization: Bearer %[2]s" "http://%[1]s/api/v1/alert?user_id=%[3]d"
 Stats API:  curl -H "Authorization: Bearer %[2]s" http://%[1]s/api/v1/stats
 The daemon runs until you press Ctrl+C.
 
-`, *listen, token, seeded.firstSubUserWithoutMFA)
-	code := cli.Run(ctx, []string{"serve"}, os.Stdout, os.Stderr, lookup)
+`, *listen, demoToken, seeded.firstSubUserWithoutMFA, demoUser, demoPassword)
+	code := cli.Run(ctx, []string{"--config", configPath, "serve"}, os.Stdout, os.Stderr, lookup)
 	fmt.Println("Stopped. The demo database stays until the next make demo.")
 	return code
 }
@@ -125,6 +134,33 @@ func emptyOutbox(dir string) error {
 		}
 	}
 	return nil
+}
+
+// Demo secrets and account. They are printed and public: never reuse them.
+const (
+	demoToken     = "demo-token-not-for-production-0123456789"
+	demoSSOSecret = "demo-sso-secret-not-for-production-0123"
+	demoUser      = "demo"
+	demoPassword  = "demo-password"
+)
+
+// writeDemoConfig writes a configuration file with the demo's local admin
+// account and returns its path.
+func writeDemoConfig() (string, error) {
+	hash, err := bcrypt.GenerateFromPassword([]byte(demoPassword), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("hash the demo password: %w", err)
+	}
+	file, err := os.CreateTemp("", "mfa-reminder-demo-*.yaml")
+	if err != nil {
+		return "", fmt.Errorf("write the demo configuration: %w", err)
+	}
+	defer file.Close()
+	_, err = fmt.Fprintf(file, "admins:\n  - username: %s\n    password_hash: %q\n", demoUser, hash)
+	if err != nil {
+		return "", fmt.Errorf("write the demo configuration: %w", err)
+	}
+	return file.Name(), nil
 }
 
 func envOr(name, fallback string) string {

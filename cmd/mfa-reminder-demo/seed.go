@@ -36,13 +36,13 @@ type seedCounts struct {
 // seed fills the demo database: client accounts with their owners and
 // sub-users, a few users with no active account, the "MFA Reminder"
 // template in three languages and the addon settings.
-func seed(ctx context.Context, f *whmcsfixture.Fixture, accounts int, sidecarURL,
-	token string) (seedCounts, error) {
+func seed(ctx context.Context, f *whmcsfixture.Fixture, accounts int, sidecarURL, token,
+	ssoSecret string) (seedCounts, error) {
 	random := rand.New(rand.NewPCG(2026, 12))
 	var counts seedCounts
 	now := time.Now().UTC()
 
-	if err := seedSettings(ctx, f, sidecarURL, token); err != nil {
+	if err := seedSettings(ctx, f, sidecarURL, token, ssoSecret); err != nil {
 		return counts, err
 	}
 
@@ -163,9 +163,11 @@ func pick[T any](random *rand.Rand, values []T) T {
 	return values[random.IntN(len(values))]
 }
 
-func seedSettings(ctx context.Context, f *whmcsfixture.Fixture, sidecarURL, token string) error {
+func seedSettings(ctx context.Context, f *whmcsfixture.Fixture, sidecarURL, token,
+	ssoSecret string) error {
 	for setting, value := range map[string]string{
 		"version": "1.0.0", "access": "1", "sidecar_url": sidecarURL, "api_token": token,
+		"sso_secret": ssoSecret, "dashboard_url": sidecarURL,
 		"enable_alert": "on", "alert_style": "warning", "security_url": "",
 		"enable_email": "on", "frequency_days": "30",
 	} {

@@ -65,7 +65,8 @@ func (c *cli) check(ctx context.Context, args []string) int {
 		ch.fail("configuration", err)
 		return ch.exitCode()
 	}
-	if err := cfg.Validate(config.NeedDatabase, config.NeedAPIToken, config.NeedMail); err != nil {
+	if err := cfg.Validate(config.NeedDatabase, config.NeedAPIToken, config.NeedSSOSecret,
+		config.NeedMail); err != nil {
 		var invalid *config.ValidationError
 		if !errors.As(err, &invalid) {
 			ch.fail("configuration", err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"regexp"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -44,6 +45,8 @@ Commands:
   remind --user ID      send one reminder to a WHMCS user (tblusers id) now
   check                 check configuration, database, template and mail server
   migrate               create or upgrade the daemon's own tables
+  gen-secret            print a random secret for api_token or sso_secret
+  hash-password         read a password and print its bcrypt hash for admins
   version               print the version
 
 --config is optional: settings come from FILE (YAML, see
@@ -93,6 +96,16 @@ Creates or upgrades the daemon's own tables; safe to repeat.
 Exit status: 0, 2 on a configuration or database error.
 `,
 	"version": "Usage: mfa-reminder version\n\nPrints the version.\n",
+	"gen-secret": `Usage: mfa-reminder gen-secret
+
+Prints 32 random bytes in hex (64 characters), for api_token or sso_secret.
+`,
+	"hash-password": `Usage: mfa-reminder hash-password
+
+Reads a password (hidden on a terminal, else the first line of standard
+input) and prints its bcrypt hash for the password_hash of an entry in
+admins.
+`,
 }
 
 // cli is one invocation.
@@ -144,6 +157,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	case "version":
 		fmt.Fprintf(stdout, "mfa-reminder %s\n", Version)
 		return exitOK
+	case "gen-secret":
+		return c.genSecret(rest)
+	case "hash-password":
+		return c.hashPassword(rest)
 	case "help":
 		if help, ok := commandHelp[flags.Arg(1)]; ok {
 			fmt.Fprint(stdout, help)
@@ -259,10 +276,30 @@ func (e *env) runner() (*reminder.Runner, *settings.Provider) {
 	return reminder.New(e.store, provider, e.cfg, newTransport, e.logger), provider
 }
 
+// emailAddress matches what looks like an email address in a log value.
+var emailAddress = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[A-Za-z]{2,}`)
+
+// redactEmails replaces email addresses in string and error values, so
+// that logs identify users by id only, even where a mail server's reply
+// quotes the address.
+func redactEmails(_ []string, attr slog.Attr) slog.Attr {
+	switch attr.Value.Kind() {
+	case slog.KindString:
+		if text := attr.Value.String(); strings.Contains(text, "@") {
+			attr.Value = slog.StringValue(emailAddress.ReplaceAllString(text, "[email]"))
+		}
+	case slog.KindAny:
+		if err, ok := attr.Value.Any().(error); ok && strings.Contains(err.Error(), "@") {
+			attr.Value = slog.StringValue(emailAddress.ReplaceAllString(err.Error(), "[email]"))
+		}
+	}
+	return attr
+}
+
 func newLogger(w io.Writer, cfg config.LogConfig) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(strings.ToUpper(cfg.Level)))
-	options := &slog.HandlerOptions{Level: level}
+	options := &slog.HandlerOptions{Level: level, ReplaceAttr: redactEmails}
 	if cfg.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, options))
 	}

@@ -9,6 +9,8 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +39,7 @@ func newHarness(t *testing.T) *harness {
 		env: map[string]string{
 			"MFA_REMINDER_DATABASE_DSN":    fx.DSN,
 			"MFA_REMINDER_API_TOKEN":       "test-token-0123456789abcdef0123456789",
+			"MFA_REMINDER_SSO_SECRET":      "test-sso-secret-0123456789abcdef012345",
 			"MFA_REMINDER_SMTP_HOST":       server.Host,
 			"MFA_REMINDER_SMTP_PORT":       server.Addr()[strings.LastIndex(server.Addr(), ":")+1:],
 			"MFA_REMINDER_SMTP_ENCRYPTION": "none",
@@ -467,5 +470,58 @@ func TestRejectsWHMCS7(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "7.8.3-release.1") || !strings.Contains(stderr, "WHMCS 8.0 or newer") {
 		t.Errorf("error %q does not name the version found and the one needed", stderr)
+	}
+}
+
+func TestLogsNameNoEmailAddress(t *testing.T) {
+	h := newHarness(t)
+	h.fx.Owner(whmcsfixture.User{Email: "private.person@example.test"}, whmcsfixture.Client{})
+	h.smtp.Reject("private.person@example.test", 550, "<private.person@example.test>: no such user")
+	h.env["MFA_REMINDER_LOG_LEVEL"] = "debug"
+
+	_, _, stderr := h.run("run-once")
+	if !strings.Contains(stderr, "Reminder failed") {
+		t.Fatalf("log lacks the failure:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "private.person@example.test") {
+		t.Errorf("log names the user's email address:\n%s", stderr)
+	}
+}
+
+func TestSecretsFromFiles(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	write := func(name, value string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(value+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	h.env["MFA_REMINDER_API_TOKEN_FILE"] = write("token", h.env["MFA_REMINDER_API_TOKEN"])
+	h.env["MFA_REMINDER_SSO_SECRET_FILE"] = write("sso", h.env["MFA_REMINDER_SSO_SECRET"])
+	h.env["MFA_REMINDER_DATABASE_DSN_FILE"] = write("dsn", h.env["MFA_REMINDER_DATABASE_DSN"])
+	delete(h.env, "MFA_REMINDER_API_TOKEN")
+	delete(h.env, "MFA_REMINDER_SSO_SECRET")
+	delete(h.env, "MFA_REMINDER_DATABASE_DSN")
+
+	if code, stdout, _ := h.run("migrate"); code != 0 {
+		t.Fatalf("migrate with the DSN from a file: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := h.run("check"); code != 0 || !strings.Contains(stdout, "OK    configuration") {
+		t.Errorf("check with secrets from files: exit %d\n%s", code, stdout)
+	}
+
+	h.env["MFA_REMINDER_API_TOKEN"] = "also-set-directly-0123456789abcdef0123"
+	h.env["MFA_REMINDER_SSO_SECRET_FILE"] = filepath.Join(dir, "missing")
+	code, _, stderr := h.run("stats")
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"MFA_REMINDER_API_TOKEN and MFA_REMINDER_API_TOKEN_FILE are both set",
+		"MFA_REMINDER_SSO_SECRET_FILE: cannot read"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("error lacks %q:\n%s", want, stderr)
+		}
 	}
 }

@@ -25,7 +25,7 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	if !c.parseFlags(flag.NewFlagSet("serve", flag.ContinueOnError), args) {
 		return c.flagCode
 	}
-	e := c.open(ctx, config.NeedAPIToken, config.NeedMail)
+	e := c.open(ctx, config.NeedAPIToken, config.NeedSSOSecret, config.NeedMail)
 	if e == nil {
 		return exitSetup
 	}
@@ -71,7 +71,13 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 		IdleTimeout:       90 * time.Second,
 	}
 	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(listener) }()
+	go func() {
+		if e.cfg.TLS.CertFile != "" {
+			served <- httpServer.ServeTLS(listener, e.cfg.TLS.CertFile, e.cfg.TLS.KeyFile)
+			return
+		}
+		served <- httpServer.Serve(listener)
+	}()
 	e.logger.Info("Serving", "address", listener.Addr().String(), "whmcs_version", e.info.Version,
 		"database", e.info.Database, "version", Version)
 

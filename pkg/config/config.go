@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,9 @@ type Config struct {
 	Listen string `yaml:"listen"`
 	// APIToken is the bearer token that the WHMCS hook and API clients send.
 	APIToken string `yaml:"api_token"`
+	// SSOSecret signs the tokens of the WHMCS addon's "Open dashboard"
+	// button (HS256); the addon's sso_secret setting holds the same value.
+	SSOSecret string `yaml:"sso_secret"`
 	// PublicURL is the dashboard's address as admins reach it, such as
 	// https://billing.example.net/mfa/ behind a reverse proxy. Its path is
 	// the prefix of every dashboard link. Empty means the root of listen.
@@ -42,6 +46,14 @@ type Config struct {
 	Scope    ScopeConfig    `yaml:"scope"`
 	Defaults DefaultsConfig `yaml:"defaults"`
 	Log      LogConfig      `yaml:"log"`
+	TLS      TLSConfig      `yaml:"tls"`
+	API      APIConfig      `yaml:"api"`
+	Sessions SessionConfig  `yaml:"sessions"`
+	// Admins are the local dashboard accounts, for when WHMCS is down.
+	Admins []AdminAccount `yaml:"admins"`
+	// TrustedProxies are the CIDR ranges of reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 
 	// Sources maps each dotted key to where its value came from:
 	// SourceDefault, SourceFile or SourceEnv.
@@ -55,7 +67,10 @@ type Config struct {
 // DatabaseConfig holds the MySQL connection to the WHMCS database.
 type DatabaseConfig struct {
 	// DSN is a go-sql-driver/mysql DSN such as user:pass@tcp(host:3306)/whmcs.
-	DSN             string        `yaml:"dsn"`
+	DSN string `yaml:"dsn"`
+	// Password, when set, replaces the DSN's password, so the DSN can be
+	// kept free of secrets.
+	Password        string        `yaml:"password"`
 	MaxOpenConns    int           `yaml:"max_open_conns"`
 	MaxIdleConns    int           `yaml:"max_idle_conns"`
 	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime"`
@@ -97,6 +112,37 @@ type DefaultsConfig struct {
 	SecurityURL   string `yaml:"security_url"`
 	EnableEmail   bool   `yaml:"enable_email"`
 	FrequencyDays int    `yaml:"frequency_days"`
+}
+
+// TLSConfig makes the listener serve HTTPS.
+type TLSConfig struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+// APIConfig limits who may call /api.
+type APIConfig struct {
+	// AllowedIPs are CIDR ranges or addresses; empty allows every client
+	// that has the token.
+	AllowedIPs []string `yaml:"allowed_ips"`
+	// RateLimit is the number of requests per second one client address
+	// may make, with bursts of twice as many.
+	RateLimit float64 `yaml:"rate_limit"`
+}
+
+// SessionConfig sets how long a dashboard sign-in lasts.
+type SessionConfig struct {
+	// IdleTimeout ends a session after this long without a request.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// MaxAge ends a session this long after sign-in, whatever the use.
+	MaxAge time.Duration `yaml:"max_age"`
+}
+
+// AdminAccount is a local dashboard account.
+type AdminAccount struct {
+	Username string `yaml:"username"`
+	// PasswordHash is a bcrypt hash, as mfa-reminder hash-password prints.
+	PasswordHash string `yaml:"password_hash"`
 }
 
 // LogConfig sets the log level (debug, info, warn, error) and format
@@ -141,8 +187,10 @@ func Default() *Config {
 			EnableEmail:   true,
 			FrequencyDays: 30,
 		},
-		Log:     LogConfig{Level: "info", Format: "text"},
-		Sources: map[string]string{},
+		Log:      LogConfig{Level: "info", Format: "text"},
+		API:      APIConfig{RateLimit: 200},
+		Sessions: SessionConfig{IdleTimeout: 30 * time.Minute, MaxAge: 12 * time.Hour},
+		Sources:  map[string]string{},
 	}
 }
 
@@ -165,6 +213,19 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 
 	for _, v := range envVars {
 		value, ok := lookup(v.name)
+		if path, fromFile := lookup(v.name + "_FILE"); fromFile && slices.Contains(secretVars, v.name) {
+			if ok {
+				cfg.loadProblems = append(cfg.loadProblems, fmt.Sprintf("%s and %s_FILE are "+
+					"both set: keep one", v.name, v.name))
+				continue
+			}
+			secret, err := readSecretFile(v.name+"_FILE", path)
+			if err != nil {
+				cfg.loadProblems = append(cfg.loadProblems, err.Error())
+				continue
+			}
+			value, ok = secret, true
+		}
 		if !ok {
 			continue
 		}
@@ -175,6 +236,10 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 		cfg.Sources[v.key] = SourceEnv
 	}
 
+	// The WHMCS addon trims its copies of these secrets, so the daemon
+	// compares the same values.
+	cfg.APIToken = strings.TrimSpace(cfg.APIToken)
+	cfg.SSOSecret = strings.TrimSpace(cfg.SSOSecret)
 	return cfg, nil
 }
 

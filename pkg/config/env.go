@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -38,8 +40,12 @@ var envVars = []envVar{
 		setString(func(c *Config) *string { return &c.Database.DSN })},
 	{"MFA_REMINDER_LISTEN", "listen",
 		setString(func(c *Config) *string { return &c.Listen })},
+	{"MFA_REMINDER_DATABASE_PASSWORD", "database.password",
+		setString(func(c *Config) *string { return &c.Database.Password })},
 	{"MFA_REMINDER_API_TOKEN", "api_token",
 		setString(func(c *Config) *string { return &c.APIToken })},
+	{"MFA_REMINDER_SSO_SECRET", "sso_secret",
+		setString(func(c *Config) *string { return &c.SSOSecret })},
 	{"MFA_REMINDER_PUBLIC_URL", "public_url",
 		setString(func(c *Config) *string { return &c.PublicURL })},
 	{"MFA_REMINDER_WHMCS_URL", "whmcs_url",
@@ -71,6 +77,48 @@ var envVars = []envVar{
 		setString(func(c *Config) *string { return &c.Log.Level })},
 	{"MFA_REMINDER_LOG_FORMAT", "log.format",
 		setString(func(c *Config) *string { return &c.Log.Format })},
+	{"MFA_REMINDER_TLS_CERT_FILE", "tls.cert_file",
+		setString(func(c *Config) *string { return &c.TLS.CertFile })},
+	{"MFA_REMINDER_TLS_KEY_FILE", "tls.key_file",
+		setString(func(c *Config) *string { return &c.TLS.KeyFile })},
+	{"MFA_REMINDER_API_ALLOWED_IPS", "api.allowed_ips", setList(func(c *Config) *[]string {
+		return &c.API.AllowedIPs
+	})},
+	{"MFA_REMINDER_TRUSTED_PROXIES", "trusted_proxies", setList(func(c *Config) *[]string {
+		return &c.TrustedProxies
+	})},
+}
+
+// secretVars are the variables that hold secrets. Each also has a _FILE
+// variant naming a file that contains the value, and none is ever shown.
+var secretVars = []string{"MFA_REMINDER_DATABASE_DSN", "MFA_REMINDER_DATABASE_PASSWORD",
+	"MFA_REMINDER_API_TOKEN", "MFA_REMINDER_SSO_SECRET", "MFA_REMINDER_SMTP_PASSWORD"}
+
+// SecretKeys are the dotted keys whose values are never shown.
+var SecretKeys = []string{"database.dsn", "database.password", "api_token", "sso_secret",
+	"smtp.password"}
+
+// readSecretFile returns the content of a _FILE variable's file, without
+// a trailing line break.
+func readSecretFile(name, path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot read %q: %w", name, path, errors.Unwrap(err))
+	}
+	return strings.TrimRight(string(data), "\r\n"), nil
+}
+
+func setList(target func(c *Config) *[]string) func(*Config, string) error {
+	return func(c *Config, value string) error {
+		var list []string
+		for _, item := range strings.Split(value, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				list = append(list, item)
+			}
+		}
+		*target(c) = list
+		return nil
+	}
 }
 
 func setClientStatuses(c *Config, value string) error {

@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // Requirement names a part of the configuration that a command needs.
@@ -21,6 +24,8 @@ const (
 	NeedDatabase Requirement = iota
 	// NeedAPIToken requires api_token.
 	NeedAPIToken
+	// NeedSSOSecret requires sso_secret.
+	NeedSSOSecret
 	// NeedMail requires smtp.host, unless smtp.outbox_dir is set.
 	NeedMail
 )
@@ -39,6 +44,7 @@ func (c *Config) Validate(needs ...Requirement) error {
 
 	c.validateDatabase(v, slices.Contains(needs, NeedDatabase))
 	c.validateServer(v, slices.Contains(needs, NeedAPIToken))
+	c.validateSecurity(v, slices.Contains(needs, NeedSSOSecret))
 	c.validateSMTP(v, slices.Contains(needs, NeedMail))
 	c.validateBehaviour(v)
 
@@ -105,9 +111,13 @@ func (c *Config) validateServer(v *validator, tokenRequired bool) {
 		v.add("listen", "invalid port in %q: use a number from 0 to 65535", c.Listen)
 	}
 
-	if tokenRequired && c.APIToken == "" {
-		v.add("api_token", "missing: set MFA_REMINDER_API_TOKEN or api_token to a long "+
-			"random string, and enter the same token in the WHMCS addon settings")
+	switch {
+	case tokenRequired && c.APIToken == "":
+		v.add("api_token", "missing: set MFA_REMINDER_API_TOKEN or api_token to the output "+
+			"of mfa-reminder gen-secret, and enter the same token in the WHMCS addon settings")
+	case c.APIToken != "" && len(c.APIToken) < MinSecretLength:
+		v.add("api_token", "too short (%d bytes): use at least %d, such as the output of "+
+			"mfa-reminder gen-secret", len(c.APIToken), MinSecretLength)
 	}
 
 	if c.WHMCSURL != "" && !isHTTPURL(c.WHMCSURL) {
@@ -202,6 +212,87 @@ func (c *Config) BasePath() string {
 		return ""
 	}
 	return strings.TrimRight(parsed.Path, "/")
+}
+
+// MinSecretLength is the shortest API token and SSO secret accepted, in
+// bytes.
+const MinSecretLength = 32
+
+func (c *Config) validateSecurity(v *validator, ssoRequired bool) {
+	switch {
+	case ssoRequired && c.SSOSecret == "":
+		v.add("sso_secret", "missing: set MFA_REMINDER_SSO_SECRET or sso_secret to the output "+
+			"of mfa-reminder gen-secret, and enter the same secret in the WHMCS addon settings")
+	case c.SSOSecret != "" && len(c.SSOSecret) < MinSecretLength:
+		v.add("sso_secret", "too short (%d bytes): use at least %d, such as the output of "+
+			"mfa-reminder gen-secret", len(c.SSOSecret), MinSecretLength)
+	}
+	if c.SSOSecret != "" && c.SSOSecret == c.APIToken {
+		v.add("sso_secret", "the same as api_token: use a different secret, because the "+
+			"WHMCS hook's token must not be able to sign dashboard sign-ins")
+	}
+
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		v.add("tls.cert_file", "tls.cert_file and tls.key_file must be set together")
+	}
+	for key, path := range map[string]string{"tls.cert_file": c.TLS.CertFile,
+		"tls.key_file": c.TLS.KeyFile} {
+		if path == "" {
+			continue
+		}
+		if _, err := os.Stat(path); err != nil {
+			v.add(key, "cannot read %q: check the path and the file's permissions", path)
+		}
+	}
+
+	for _, entry := range c.API.AllowedIPs {
+		if _, err := ParseNetwork(entry); err != nil {
+			v.add("api.allowed_ips", "invalid entry %q: use an address or CIDR range such as "+
+				"127.0.0.1 or 10.0.0.0/8", entry)
+		}
+	}
+	for _, entry := range c.TrustedProxies {
+		if _, err := ParseNetwork(entry); err != nil {
+			v.add("trusted_proxies", "invalid entry %q: use an address or CIDR range such as "+
+				"127.0.0.1 or 10.0.0.0/8", entry)
+		}
+	}
+	if c.API.RateLimit <= 0 {
+		v.add("api.rate_limit", "invalid value %g: use a number of requests per second above 0",
+			c.API.RateLimit)
+	}
+	if c.Sessions.IdleTimeout <= 0 || c.Sessions.MaxAge < c.Sessions.IdleTimeout {
+		v.add("sessions", "invalid timeouts (idle_timeout %s, max_age %s): use a positive "+
+			"idle_timeout no longer than max_age", c.Sessions.IdleTimeout, c.Sessions.MaxAge)
+	}
+
+	seen := map[string]bool{}
+	for i, admin := range c.Admins {
+		key := fmt.Sprintf("admins[%d]", i)
+		switch {
+		case strings.TrimSpace(admin.Username) == "":
+			v.add(key, "missing username")
+		case seen[strings.ToLower(admin.Username)]:
+			v.add(key, "username %q is listed twice", admin.Username)
+		}
+		seen[strings.ToLower(admin.Username)] = true
+		if _, err := bcrypt.Cost([]byte(admin.PasswordHash)); err != nil {
+			v.add(key, "password_hash of %q is not a bcrypt hash: create one with "+
+				"mfa-reminder hash-password", admin.Username)
+		}
+	}
+}
+
+// ParseNetwork reads an address or CIDR range.
+func ParseNetwork(entry string) (netip.Prefix, error) {
+	if prefix, err := netip.ParsePrefix(entry); err == nil {
+		return prefix.Masked(), nil
+	}
+	address, err := netip.ParseAddr(entry)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("invalid address or range %q", entry)
+	}
+	return netip.PrefixFrom(address.Unmap(), address.Unmap().BitLen()), nil
 }
 
 // RunTime returns the hour and minute of RunAt.

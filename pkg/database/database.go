@@ -15,13 +15,14 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/config"
 )
 
-// DSN returns the admin's DSN with the parameters the daemon relies on.
+// DSN returns the admin's DSN with the parameters the daemon relies on,
+// and password, when not empty, in place of the DSN's password.
 //
 // Sessions run in UTC so that TIMESTAMP columns such as tblusers.last_login
 // read as UTC instants and the daemon's own DATETIME columns hold UTC.
 // Parameters are interpolated client-side, which saves a prepare round trip
 // per query; that is safe because the connection uses utf8mb4.
-func DSN(dsn string) (string, error) {
+func DSN(dsn, password string) (string, error) {
 	parsed, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		// The driver's message can quote the DSN, password included.
@@ -29,6 +30,9 @@ func DSN(dsn string) (string, error) {
 			"user:password@tcp(host:3306)/whmcs", config.RedactDSN(dsn))
 	}
 
+	if password != "" {
+		parsed.Passwd = password
+	}
 	parsed.ParseTime = true
 	parsed.Loc = time.UTC
 	parsed.InterpolateParams = true
@@ -46,7 +50,7 @@ func DSN(dsn string) (string, error) {
 
 // Open connects to MySQL, checks the connection and sets the pool limits.
 func Open(ctx context.Context, cfg config.DatabaseConfig) (*sqlx.DB, error) {
-	dsn, err := DSN(cfg.DSN)
+	dsn, err := DSN(cfg.DSN, cfg.Password)
 	if err != nil {
 		return nil, err
 	}

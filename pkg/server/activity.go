@@ -101,9 +101,15 @@ func (s *Server) showSettings(c echo.Context) error {
 	cfg := s.cfg
 	daemon := []struct{ key, value string }{
 		{"database.dsn", config.RedactDSN(cfg.Database.DSN)},
+		{"database.password", redact(cfg.Database.Password)},
 		{"listen", cfg.Listen},
 		{"public_url", cfg.PublicURL},
 		{"api_token", redact(cfg.APIToken)},
+		{"sso_secret", redact(cfg.SSOSecret)},
+		{"admins", adminNames(cfg.Admins)},
+		{"api.allowed_ips", strings.Join(cfg.API.AllowedIPs, ", ")},
+		{"trusted_proxies", strings.Join(cfg.TrustedProxies, ", ")},
+		{"tls.cert_file", cfg.TLS.CertFile},
 		{"whmcs_url", cfg.WHMCSURL},
 		{"whmcs_admin_url", cfg.WHMCSAdminURL},
 		{"run_at", cfg.RunAt},
@@ -152,6 +158,14 @@ func redact(secret string) string {
 		return ""
 	}
 	return "(set, hidden)"
+}
+
+func adminNames(admins []config.AdminAccount) string {
+	names := make([]string, len(admins))
+	for i, admin := range admins {
+		names[i] = admin.Username
+	}
+	return strings.Join(names, ", ")
 }
 
 func onOff(value bool) string {

@@ -125,11 +125,12 @@ func (s *browserSite) typeInto(selector, value string) {
 	}
 }
 
-// signIn signs in through the login form with the API token.
+// signIn signs in through the login form with the local admin account.
 func (s *browserSite) signIn() {
 	s.t.Helper()
 	s.open("/login")
-	s.typeInto("#token", stacktest.Token)
+	s.typeInto("#username", stacktest.AdminUser)
+	s.typeInto("#password", stacktest.AdminPassword)
 	s.click(`form[action$="/login"] button[type=submit]`)
 	if got := s.path(); got != "/" {
 		s.t.Fatalf("after signing in the tab shows %s, want the overview /", got)
@@ -747,12 +748,12 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 		listed := entries()
 		wantTrigger := map[string]string{
-			"aaron@tick.test":            "bulk by admin (API token) (batch ",
-			"abigail@tick.test":          "bulk by admin (API token) (batch ",
-			"nick@northwind.test":        "bulk by admin (API token) (batch ",
-			"nora@northwind.test":        "bulk by admin (API token) (batch ",
-			"sam@northwind.test":         "bulk by admin (API token) (batch ",
-			"security-team@example.test": "test by admin (API token)",
+			"aaron@tick.test":            "bulk by admin (batch ",
+			"abigail@tick.test":          "bulk by admin (batch ",
+			"nick@northwind.test":        "bulk by admin (batch ",
+			"nora@northwind.test":        "bulk by admin (batch ",
+			"sam@northwind.test":         "bulk by admin (batch ",
+			"security-team@example.test": "test by admin",
 		}
 		if len(listed) != len(wantTrigger) {
 			t.Errorf("activity lists %d reminders, want %d: %+v", len(listed), len(wantTrigger), listed)
@@ -790,8 +791,11 @@ func TestBrowserDashboard(t *testing.T) {
 			}
 		}
 		html := browsertest.Evaluate[string](site.tab, t, "document.documentElement.outerHTML")
-		if strings.Contains(html, stacktest.Token) {
-			t.Error("the settings page HTML contains the API token")
+		for name, secret := range map[string]string{"API token": stacktest.Token,
+			"SSO secret": stacktest.SSOSecret} {
+			if strings.Contains(html, secret) {
+				t.Errorf("the settings page HTML contains the %s", name)
+			}
 		}
 	})
 

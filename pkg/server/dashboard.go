@@ -9,41 +9,6 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
-// tokenAdmin is the admin name recorded for sessions opened with the API
-// token.
-const tokenAdmin = "admin (API token)"
-
-type loginPage struct {
-	Error string
-}
-
-func (s *Server) showLogin(c echo.Context) error {
-	if s.sessionValue(c) != "" {
-		return c.Redirect(http.StatusSeeOther, s.url("/"))
-	}
-	return s.render(c, http.StatusOK, "login.html", "Sign in", loginPage{})
-}
-
-// login opens a dashboard session for a visitor who enters the API token.
-func (s *Server) login(c echo.Context) error {
-	if !s.sessions.checkToken(c.FormValue("token")) {
-		s.logger.Warn("Dashboard sign-in failed", "client_ip", c.RealIP())
-		return s.render(c, http.StatusUnauthorized, "login.html", "Sign in",
-			loginPage{Error: "That is not the daemon's API token. Enter the value of " +
-				"api_token (MFA_REMINDER_API_TOKEN)."})
-	}
-
-	value := s.sessions.issue(tokenAdmin, s.now().Add(sessionMaxAge))
-	s.setCookie(c, sessionCookie, value, sessionMaxAge)
-	s.logger.Info("Dashboard sign-in", "client_ip", c.RealIP())
-	return c.Redirect(http.StatusSeeOther, s.url("/"))
-}
-
-func (s *Server) logout(c echo.Context) error {
-	s.setCookie(c, sessionCookie, "", -1)
-	return c.Redirect(http.StatusSeeOther, s.url("/login"))
-}
-
 type overviewPage struct {
 	Stats    store.Stats
 	Coverage store.Coverage

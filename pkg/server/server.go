@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -42,8 +43,12 @@ type Server struct {
 	settings *settings.Provider
 	runner   *reminder.Runner
 	logger   *slog.Logger
-	sessions *sessions
-	views    *views
+	signer   *signer
+	failures *failures
+	// allowed are the api.allowed_ips ranges; proxies the trusted proxies.
+	allowed []netip.Prefix
+	proxies []netip.Prefix
+	views   *views
 	// base is the path prefix of the dashboard, such as /mfa, or "".
 	base string
 	now  func() time.Time
@@ -65,7 +70,10 @@ func New(deps Deps) (*Server, error) {
 		settings: deps.Settings,
 		runner:   deps.Runner,
 		logger:   deps.Logger,
-		sessions: newSessions(deps.Config.APIToken),
+		signer:   newSigner(deps.Config.SSOSecret),
+		failures: newFailures(),
+		allowed:  networks(deps.Config.API.AllowedIPs),
+		proxies:  networks(deps.Config.TrustedProxies),
 		views:    views,
 		base:     base,
 		now:      time.Now,
@@ -73,9 +81,10 @@ func New(deps Deps) (*Server, error) {
 	srv.echo.HideBanner = true
 	srv.echo.HidePort = true
 	srv.echo.HTTPErrorHandler = srv.handleError
-	// Client addresses in logs come from the connection; trusting
-	// X-Forwarded-For would let any client write another address there.
-	srv.echo.IPExtractor = echo.ExtractIPDirect()
+	// Client addresses come from the connection, or from X-Forwarded-For
+	// only when a trusted proxy sent it, so no client can claim another
+	// address in logs, rate limits or the API allow-list.
+	srv.echo.IPExtractor = ipExtractor(srv.proxies)
 	srv.routes()
 	return srv, nil
 }
@@ -90,34 +99,41 @@ func (s *Server) url(path string) string {
 	return s.base + path
 }
 
+// routes registers every route with its own middleware, not through
+// groups, so a known path with the wrong method gets 405.
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(s.stripBase)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
 	e.Use(s.logRequests)
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit(maxBody))
 
 	e.GET("/healthz", s.health)
 
-	api := e.Group("/api/v1", s.requireToken)
-	api.GET("/alert", s.alert)
-	api.POST("/dismiss", s.dismiss)
-	api.GET("/stats", s.stats)
+	api := []echo.MiddlewareFunc{s.allowAPIClients, s.rateLimit(s.cfg.API.RateLimit),
+		s.requireToken}
+	e.GET("/api/v1/alert", s.alert, api...)
+	e.POST("/api/v1/dismiss", s.dismiss, api...)
+	e.GET("/api/v1/stats", s.stats, api...)
 
 	e.GET("/static/*", s.static)
-	e.GET("/login", s.showLogin)
-	e.POST("/login", s.login)
-	e.POST("/logout", s.logout)
+	signIn := s.rateLimit(2)
+	e.GET("/login", s.showLogin, signIn)
+	e.POST("/login", s.login, signIn)
+	e.GET("/sso", s.sso, signIn)
+	e.POST("/logout", s.logout, s.requireCSRF)
 
-	dashboard := e.Group("", s.requireSession)
-	dashboard.GET("/", s.overview)
-	dashboard.GET("/users", s.users)
-	dashboard.GET("/users.csv", s.usersCSV)
-	dashboard.POST("/reminders", s.sendReminders, s.requireCSRF)
-	dashboard.GET("/reminders/:id", s.batch)
-	dashboard.GET("/reminders/preview", s.preview)
-	dashboard.POST("/reminders/preview", s.sendTest, s.requireCSRF)
-	dashboard.GET("/activity", s.activity)
-	dashboard.GET("/settings", s.showSettings)
+	page := s.requireSession
+	e.GET("/", s.overview, page)
+	e.GET("/users", s.users, page)
+	e.GET("/users.csv", s.usersCSV, page)
+	e.POST("/reminders", s.sendReminders, page, s.requireCSRF)
+	e.GET("/reminders/:id", s.batch, page)
+	e.GET("/reminders/preview", s.preview, page)
+	e.POST("/reminders/preview", s.sendTest, page, s.requireCSRF)
+	e.GET("/activity", s.activity, page)
+	e.GET("/settings", s.showSettings, page)
 }
 
 // stripBase removes the public_url path prefix from requests that carry

@@ -23,7 +23,9 @@ import (
 const token = stacktest.Token
 
 type harness struct {
-	t      *testing.T
+	t *testing.T
+	// base is the path prefix of public_url.
+	base   string
 	fx     *whmcsfixture.T
 	smtp   *smtptest.Server
 	http   *httptest.Server
@@ -53,7 +55,8 @@ func newHarness(t *testing.T, configure ...func(*config.Config)) *harness {
 			return http.ErrUseLastResponse
 		},
 	}
-	return &harness{t: t, fx: stack.FX, smtp: stack.SMTP, http: httpServer, client: client}
+	return &harness{t: t, base: stack.Config.BasePath(), fx: stack.FX, smtp: stack.SMTP,
+		http: httpServer, client: client}
 }
 
 // api sends a request with the Authorization header given and returns
@@ -276,17 +279,33 @@ var (
 	noncePattern = regexp.MustCompile(`name="nonce" value="([^"]+)"`)
 )
 
-// signIn opens a dashboard session with the API token.
+var loginCSRF = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// signIn opens a dashboard session with the local admin account.
 func (h *harness) signIn() {
 	h.t.Helper()
-	response, err := h.client.PostForm(h.http.URL+"/login", url.Values{"token": {token}})
+	status := h.login(stacktest.AdminUser, stacktest.AdminPassword)
+	if status != http.StatusSeeOther {
+		h.t.Fatalf("sign-in: status %d, want 303", status)
+	}
+}
+
+// login submits the sign-in form and returns the status.
+func (h *harness) login(username, password string) int {
+	h.t.Helper()
+	response, err := h.client.Get(h.http.URL + h.base + "/login")
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	body, _ := io.ReadAll(response.Body)
 	response.Body.Close()
-	if response.StatusCode != http.StatusSeeOther {
-		h.t.Fatalf("login: status %d, want 303", response.StatusCode)
+	match := loginCSRF.FindStringSubmatch(string(body))
+	if match == nil {
+		h.t.Fatalf("sign-in form has no CSRF token:\n%s", body)
 	}
+	status, _ := h.post(h.base+"/login", url.Values{"username": {username},
+		"password": {password}, "csrf_token": {match[1]}})
+	return status
 }
 
 // post submits a form and returns the status and the Location header.
@@ -318,9 +337,8 @@ func TestDashboardRequiresSignIn(t *testing.T) {
 		t.Errorf("POST /reminders without a session: status %d, want 303 to /login", status)
 	}
 
-	status, _ := h.post("/login", url.Values{"token": {"wrong"}})
-	if status != http.StatusUnauthorized {
-		t.Errorf("login with a wrong token: status %d, want 401", status)
+	if status := h.login(stacktest.AdminUser, "wrong"); status != http.StatusUnauthorized {
+		t.Errorf("sign-in with a wrong password: status %d, want 401", status)
 	}
 }
 
@@ -398,12 +416,29 @@ func TestDashboardUnderPathPrefix(t *testing.T) {
 		t.Errorf("redirect without a session = %q, want /mfa/login", location)
 	}
 
-	response, err = h.client.PostForm(h.http.URL+"/mfa/login", url.Values{"token": {token}})
+	form, err := h.client.Get(h.http.URL + "/mfa/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(form.Body)
+	form.Body.Close()
+	csrf := loginCSRF.FindStringSubmatch(string(body))
+	if csrf == nil {
+		t.Fatal("sign-in form has no CSRF token")
+	}
+	response, err = h.client.PostForm(h.http.URL+"/mfa/login", url.Values{
+		"username": {stacktest.AdminUser}, "password": {stacktest.AdminPassword},
+		"csrf_token": {csrf[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	response.Body.Close()
-	cookie := response.Header.Get("Set-Cookie")
+	cookie := ""
+	for _, header := range response.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(header, "mfa_reminder_session=") {
+			cookie = header
+		}
+	}
 	if !strings.Contains(cookie, "Path=/mfa/") || !strings.Contains(cookie, "Secure") {
 		t.Errorf("session cookie %q, want Path=/mfa/ and Secure for an https public_url", cookie)
 	}

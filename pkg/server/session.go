@@ -2,85 +2,90 @@ package server
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
 const (
 	sessionCookie = "mfa_reminder_session"
-	flashCookie   = "mfa_reminder_flash"
-	sessionMaxAge = 12 * time.Hour
+	// loginCookie carries the random value that the sign-in form's CSRF
+	// token is bound to, before a session exists.
+	loginCookie = "mfa_reminder_login"
+	flashCookie = "mfa_reminder_flash"
+	// touchInterval is how often a session's last request time is
+	// written, at most.
+	touchInterval = time.Minute
+	// sessionKey is the echo context key of the request's session.
+	sessionKey = "session"
 )
 
-// sessions signs dashboard session cookies with a key derived from the API
-// token, so changing the token ends every session. A session cookie holds
-// its expiry time, the admin's name and the signature.
-type sessions struct {
-	key   []byte
-	token []byte
+// Sign-in methods recorded with a session.
+const (
+	methodLocal = "local"
+	methodSSO   = "whmcs"
+)
+
+// signer makes the CSRF tokens and signs flash messages. Its key comes
+// from the SSO secret, so tokens in open forms survive a restart.
+type signer struct {
+	key []byte
 }
 
-func newSessions(apiToken string) *sessions {
-	mac := hmac.New(sha256.New, []byte(apiToken))
-	mac.Write([]byte("mfa-reminder dashboard sessions"))
-	return &sessions{key: mac.Sum(nil), token: []byte(apiToken)}
+func newSigner(secret string) *signer {
+	key := make([]byte, 32)
+	if secret == "" {
+		_, _ = rand.Read(key)
+	} else {
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write([]byte("mfa-reminder dashboard forms"))
+		key = mac.Sum(nil)
+	}
+	return &signer{key: key}
 }
 
-func (s *sessions) sign(parts ...string) string {
+func (s *signer) sign(parts ...string) string {
 	mac := hmac.New(sha256.New, s.key)
 	mac.Write([]byte(strings.Join(parts, "|")))
 	return hex.EncodeToString(mac.Sum(nil))
 }
 
-// checkToken reports whether token is the API token, in constant time.
-func (s *sessions) checkToken(token string) bool {
-	got := sha256.Sum256([]byte(token))
-	want := sha256.Sum256(s.token)
-	return len(s.token) > 0 && subtle.ConstantTimeCompare(got[:], want[:]) == 1
+// csrfToken returns the form token bound to a session id.
+func (s *signer) csrfToken(sessionID string) string {
+	return s.sign("csrf", sessionID)
 }
 
-// session is the content of a session cookie.
-type session struct {
-	Expires int64  `json:"e"`
-	Admin   string `json:"a"`
+func randomToken() string {
+	data := make([]byte, 32)
+	_, _ = rand.Read(data)
+	return base64.RawURLEncoding.EncodeToString(data)
 }
 
-// issue returns a new session cookie value for admin, valid until expires.
-func (s *sessions) issue(admin string, expires time.Time) string {
-	data, _ := json.Marshal(session{Expires: expires.Unix(), Admin: admin})
-	payload := base64.RawURLEncoding.EncodeToString(data)
-	return payload + "." + s.sign("session", payload)
+// sessionID returns the stored id of a cookie's secret: its SHA-256, so a
+// copy of the sessions table opens no session.
+func sessionID(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }
 
-// read returns the session in value when it is signed and not expired at
-// now.
-func (s *sessions) read(value string, now time.Time) (session, bool) {
-	payload, signature, found := strings.Cut(value, ".")
-	if !found || !hmac.Equal([]byte(signature), []byte(s.sign("session", payload))) {
-		return session{}, false
+// secure reports whether the request reached the daemon over HTTPS,
+// directly, through a trusted proxy that says so, or behind a public_url
+// that starts with https.
+func (s *Server) secure(c echo.Context) bool {
+	if c.IsTLS() || strings.HasPrefix(s.cfg.PublicURL, "https:") {
+		return true
 	}
-	data, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return session{}, false
-	}
-	var content session
-	if err := json.Unmarshal(data, &content); err != nil || now.Unix() >= content.Expires {
-		return session{}, false
-	}
-	return content, true
-}
-
-// csrfToken returns the form token bound to a session cookie value.
-func (s *sessions) csrfToken(session string) string {
-	return s.sign("csrf", session)
+	return s.fromTrustedProxy(c) &&
+		strings.EqualFold(c.Request().Header.Get(echo.HeaderXForwardedProto), "https")
 }
 
 func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Duration) {
@@ -89,9 +94,12 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 		Value:    value,
 		Path:     s.base + "/",
 		HttpOnly: true,
-		Secure:   c.Scheme() == "https" || strings.HasPrefix(s.cfg.PublicURL, "https:"),
-		SameSite: http.SameSiteStrictMode,
+		Secure:   s.secure(c),
+		SameSite: http.SameSiteLaxMode,
 		MaxAge:   int(maxAge.Seconds()),
+	}
+	if name != sessionCookie {
+		cookie.SameSite = http.SameSiteStrictMode
 	}
 	if maxAge < 0 {
 		cookie.MaxAge = -1
@@ -99,44 +107,109 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge time.Durat
 	c.SetCookie(cookie)
 }
 
-// sessionValue returns the request's valid session cookie, or "".
-func (s *Server) sessionValue(c echo.Context) string {
-	cookie, err := c.Cookie(sessionCookie)
-	if err != nil {
-		return ""
+// startSession opens a session for an admin and sets its cookie. The
+// session cookie is SameSite=Lax, so the link of WHMCS's "Open dashboard"
+// button, a top-level navigation from another site, carries it onward.
+func (s *Server) startSession(c echo.Context, adminID, adminName, method string) error {
+	secret := randomToken()
+	now := s.now()
+	if err := s.store.DeleteExpired(c.Request().Context(), now); err != nil {
+		return unavailable(err)
 	}
-	if _, ok := s.sessions.read(cookie.Value, s.now()); !ok {
-		return ""
+	session := store.Session{ID: sessionID(secret), AdminID: adminID, AdminName: adminName,
+		Method: method, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.cfg.Sessions.MaxAge)}
+	if err := s.store.CreateSession(c.Request().Context(), session); err != nil {
+		return unavailable(err)
 	}
-	return cookie.Value
+	s.setCookie(c, sessionCookie, secret, s.cfg.Sessions.MaxAge)
+	s.logger.Info("Dashboard sign-in", "admin", adminName, "method", method,
+		"client_ip", c.RealIP())
+	return nil
 }
 
-// admin returns the name of the signed-in admin.
-func (s *Server) admin(c echo.Context) string {
-	cookie, err := c.Cookie(sessionCookie)
-	if err != nil {
-		return ""
+// loadSession returns the request's live session, or nil. A session
+// ends after the idle timeout without requests and after the maximum
+// age, whatever its use.
+func (s *Server) loadSession(c echo.Context) (*store.Session, error) {
+	if cached, ok := c.Get(sessionKey).(*store.Session); ok {
+		return cached, nil
 	}
-	content, _ := s.sessions.read(cookie.Value, s.now())
-	return content.Admin
+	cookie, err := c.Cookie(sessionCookie)
+	if err != nil || cookie.Value == "" || len(cookie.Value) > 100 {
+		return nil, nil
+	}
+
+	ctx := c.Request().Context()
+	session, err := s.store.Session(ctx, sessionID(cookie.Value))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+
+	now := s.now()
+	if !now.Before(session.ExpiresAt) || now.Sub(session.LastSeenAt) >= s.cfg.Sessions.IdleTimeout {
+		if err := s.store.DeleteSession(ctx, session.ID); err != nil {
+			return nil, unavailable(err)
+		}
+		return nil, nil
+	}
+	if now.Sub(session.LastSeenAt) >= touchInterval {
+		if err := s.store.TouchSession(ctx, session.ID, now); err != nil {
+			return nil, unavailable(err)
+		}
+	}
+	c.Set(sessionKey, &session)
+	return &session, nil
 }
 
-// requireSession sends visitors without a valid session to the login page.
+// requireSession sends visitors without a live session to the sign-in
+// page.
 func (s *Server) requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.sessionValue(c) == "" {
+		session, err := s.loadSession(c)
+		if err != nil {
+			return err
+		}
+		if session == nil {
 			return c.Redirect(http.StatusSeeOther, s.url("/login"))
 		}
 		return next(c)
 	}
 }
 
-// requireCSRF rejects state-changing requests whose csrf_token form field
-// does not match the session.
+// admin returns the name of the signed-in admin, or "".
+func (s *Server) admin(c echo.Context) string {
+	if session, ok := c.Get(sessionKey).(*store.Session); ok {
+		return session.AdminName
+	}
+	return ""
+}
+
+// csrfHeader carries the CSRF token of requests made with fetch.
+const csrfHeader = "X-CSRF-Token"
+
+// requireCSRF rejects a state-changing request whose CSRF token, in the
+// csrf_token form field or the X-CSRF-Token header, is not the one bound
+// to its session.
 func (s *Server) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		want := s.sessions.csrfToken(s.sessionValue(c))
-		if !hmac.Equal([]byte(c.FormValue("csrf_token")), []byte(want)) {
+		session, err := s.loadSession(c)
+		if err != nil {
+			return err
+		}
+		if session == nil {
+			return c.Redirect(http.StatusSeeOther, s.url("/login"))
+		}
+		token := c.Request().Header.Get(csrfHeader)
+		if token == "" {
+			token = c.FormValue("csrf_token")
+		}
+		if !hmac.Equal([]byte(token), []byte(s.signer.csrfToken(session.ID))) {
+			s.logger.Warn("CSRF token rejected", "path", c.Request().URL.Path,
+				"client_ip", c.RealIP())
 			return echo.NewHTTPError(http.StatusForbidden,
 				"the form has expired or came from another site: reload the page and try again")
 		}
@@ -152,7 +225,7 @@ type flash struct {
 
 func (s *Server) setFlash(c echo.Context, kind, message string) {
 	payload := base64.RawURLEncoding.EncodeToString([]byte(kind + "\n" + message))
-	s.setCookie(c, flashCookie, payload+"."+s.sessions.sign("flash", payload), time.Minute)
+	s.setCookie(c, flashCookie, payload+"."+s.signer.sign("flash", payload), time.Minute)
 }
 
 // takeFlash returns and clears the flash message, or nil.
@@ -164,7 +237,7 @@ func (s *Server) takeFlash(c echo.Context) *flash {
 	s.setCookie(c, flashCookie, "", -1)
 
 	payload, signature, found := strings.Cut(cookie.Value, ".")
-	if !found || !hmac.Equal([]byte(signature), []byte(s.sessions.sign("flash", payload))) {
+	if !found || !hmac.Equal([]byte(signature), []byte(s.signer.sign("flash", payload))) {
 		return nil
 	}
 	decoded, err := base64.RawURLEncoding.DecodeString(payload)

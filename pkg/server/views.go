@@ -20,7 +20,7 @@ import (
 )
 
 // pages are the dashboard templates; each is parsed with layout.html.
-var pages = []string{"login.html", "overview.html", "users.html", "batch.html",
+var pages = []string{"login.html", "sso.html", "overview.html", "users.html", "batch.html",
 	"preview.html", "activity.html", "settings.html", "error.html"}
 
 // views holds the parsed dashboard templates and the static files with
@@ -124,19 +124,18 @@ func (s *Server) render(c echo.Context, status int, page, title string, data any
 		return fmt.Errorf("unknown dashboard page %s", page)
 	}
 
-	session := s.sessionValue(c)
 	view := layout{
 		Title:     title,
 		Nav:       c.Path(),
-		SignedIn:  session != "",
 		Flash:     s.takeFlash(c),
 		Version:   s.Version,
 		Generated: s.now().UTC(),
 		Page:      data,
 	}
-	if session != "" {
-		view.CSRF = s.sessions.csrfToken(session)
-		view.Admin = s.admin(c)
+	if session, ok := c.Get(sessionKey).(*store.Session); ok {
+		view.SignedIn = true
+		view.CSRF = s.signer.csrfToken(session.ID)
+		view.Admin = session.AdminName
 	}
 
 	var body bytes.Buffer

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/mfa-reminder/mfa-reminder/pkg/config"
 	"github.com/mfa-reminder/mfa-reminder/pkg/database"
 	mailer "github.com/mfa-reminder/mfa-reminder/pkg/mail"
@@ -19,8 +21,17 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/whmcsfixture"
 )
 
-// Token is the API token of every Stack.
-const Token = "stack-test-token-0123456789abcdef0123456"
+// Secrets and the local admin account of every Stack.
+const (
+	Token         = "stack-test-token-0123456789abcdef0123456"
+	SSOSecret     = "stack-test-sso-secret-0123456789abcdef01"
+	AdminUser     = "admin"
+	AdminPassword = "stack-admin-password"
+)
+
+// adminHash is the bcrypt hash of AdminPassword at the lowest cost, so
+// tests sign in fast.
+var adminHash, _ = bcrypt.GenerateFromPassword([]byte(AdminPassword), bcrypt.MinCost)
 
 // Stack is the daemon's components on test services.
 type Stack struct {
@@ -43,6 +54,8 @@ func New(t testing.TB) *Stack {
 	cfg := config.Default()
 	cfg.Database.DSN = fx.DSN
 	cfg.APIToken = Token
+	cfg.SSOSecret = SSOSecret
+	cfg.Admins = []config.AdminAccount{{Username: AdminUser, PasswordHash: string(adminHash)}}
 	cfg.SMTP = mailServer.Config()
 
 	db, err := database.Open(context.Background(), cfg.Database)

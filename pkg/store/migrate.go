@@ -15,6 +15,8 @@ var OwnTables = []string{
 	"mod_mfa_reminder_batches",
 	"mod_mfa_reminder_runs",
 	"mod_mfa_reminder_snapshots",
+	"mod_mfa_reminder_sessions",
+	"mod_mfa_reminder_sso_tokens",
 }
 
 // migration is one schema change of the daemon's own tables. Each step is
@@ -118,6 +120,29 @@ var migrations = []migration{
 			accounts_no_mfa INT UNSIGNED NOT NULL,
 			taken_at DATETIME NOT NULL,
 			PRIMARY KEY (day)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+	},
+	{
+		// Dashboard sessions. id is the SHA-256 of the cookie's secret, so
+		// a copy of the table opens no session.
+		`CREATE TABLE IF NOT EXISTS mod_mfa_reminder_sessions (
+			id CHAR(64) NOT NULL,
+			admin_id VARCHAR(64) NOT NULL,
+			admin_name VARCHAR(255) NOT NULL,
+			method VARCHAR(16) NOT NULL,
+			created_at DATETIME NOT NULL,
+			last_seen_at DATETIME NOT NULL,
+			expires_at DATETIME NOT NULL,
+			PRIMARY KEY (id),
+			KEY expires_at (expires_at)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+		// The jti of every WHMCS sign-on token used, until it expires, so a
+		// token opens one session only.
+		`CREATE TABLE IF NOT EXISTS mod_mfa_reminder_sso_tokens (
+			jti VARCHAR(128) NOT NULL,
+			expires_at DATETIME NOT NULL,
+			PRIMARY KEY (jti),
+			KEY expires_at (expires_at)
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
 	},
 }
@@ -245,6 +270,13 @@ func (s *Store) CheckWritable(ctx context.Context) error {
 				owners_with_mfa, accounts, accounts_all_mfa, accounts_no_mfa, taken_at)
 			VALUES ('1000-01-01', 0, 0, 0, 0, 0, 0, 0, ?)`,
 			[]any{now}},
+		{"mod_mfa_reminder_sessions",
+			`INSERT INTO mod_mfa_reminder_sessions (id, admin_id, admin_name, method, created_at,
+				last_seen_at, expires_at) VALUES ('check', '', '', 'check', ?, ?, ?)`,
+			[]any{now, now, now}},
+		{"mod_mfa_reminder_sso_tokens",
+			"INSERT INTO mod_mfa_reminder_sso_tokens (jti, expires_at) VALUES ('check', ?)",
+			[]any{now}},
 	}
 	for _, probe := range probes {
 		if _, err := tx.ExecContext(ctx, probe.query, probe.args...); err != nil {
@@ -267,4 +299,6 @@ var updateProbeColumn = map[string]string{
 	"mod_mfa_reminder_batches":    "status = status",
 	"mod_mfa_reminder_runs":       "due = due",
 	"mod_mfa_reminder_snapshots":  "taken_at = taken_at",
+	"mod_mfa_reminder_sessions":   "last_seen_at = last_seen_at",
+	"mod_mfa_reminder_sso_tokens": "expires_at = expires_at",
 }

@@ -3,7 +3,7 @@
  * Runs one entry point of the MFA Reminder addon on top of stubs.php and
  * prints the result as one JSON object. Usage:
  *
- *   php run.php config|activate|deactivate|hook|output|lang
+ *   php run.php config|activate|deactivate|hook|output|signin|lang
  *
  * Every result has module_log (logModuleCall entries) and php_errors
  * (warnings and notices raised while it ran). The hook entry runs the
@@ -12,8 +12,11 @@
  * output and duration. The output entry passes the addon settings, the
  * module link and the language strings of WHMCS_STUB_ADMIN_LANGUAGE
  * (default english) the way WHMCS's admin area does, or no settings when
- * WHMCS_STUB_OUTPUT_SETTINGS=omit. The lang entry
- * returns the $_ADDONLANG strings of every language file.
+ * WHMCS_STUB_OUTPUT_SETTINGS=omit. Both output and signin run with
+ * $_SESSION['adminid'] = WHMCS_STUB_ADMIN_ID. The signin entry renders
+ * the page for a click on "Open dashboard" after the response headers
+ * were sent, which php-cli cannot undo. The lang entry returns the
+ * $_ADDONLANG strings of every language file.
  */
 
 require __DIR__ . '/stubs.php';
@@ -56,20 +59,24 @@ try {
             break;
 
         case 'output':
+        case 'signin':
             require $addonDir . '/mfa_reminder.php';
-            $_ADDONLANG = array();
             $language = whmcs_stub_env('WHMCS_STUB_ADMIN_LANGUAGE', 'english');
-            require $addonDir . '/lang/' . basename($language) . '.php';
-            $vars = array();
-            if (whmcs_stub_env('WHMCS_STUB_OUTPUT_SETTINGS') !== 'omit') {
-                $rows = \WHMCS\Database\Capsule::table('tbladdonmodules')
-                    ->where('module', 'mfa_reminder')
-                    ->pluck('value', 'setting');
-                $vars = is_array($rows) ? $rows : $rows->toArray();
+            $vars = whmcs_stub_admin_vars($language, whmcs_stub_env('WHMCS_STUB_OUTPUT_SETTINGS') !== 'omit');
+            $_SESSION = array();
+            $adminId = (int) whmcs_stub_env('WHMCS_STUB_ADMIN_ID', '0');
+            if ($adminId > 0) {
+                $_SESSION['adminid'] = $adminId;
             }
-            $vars['modulelink'] = 'addonmodules.php?module=mfa_reminder';
-            $vars['version'] = '1.0.0';
-            $vars['_lang'] = $_ADDONLANG;
+            if ($entry === 'signin') {
+                // php-cli counts the headers as sent once output has reached
+                // stdout, and the JSON decoder skips the leading newline.
+                echo "\n";
+                $_SERVER['REQUEST_METHOD'] = 'POST';
+                $_GET['action'] = \MfaReminder\Dashboard::ACTION;
+                $_POST[\MfaReminder\Dashboard::FORM_TOKEN_FIELD] = \MfaReminder\Dashboard::formToken();
+            }
+            $result['headers_sent'] = headers_sent();
             ob_start();
             $started = microtime(true);
             mfa_reminder_output($vars);
@@ -87,7 +94,7 @@ try {
             break;
 
         default:
-            fwrite(STDERR, "usage: php run.php config|activate|deactivate|hook|output|lang\n");
+            fwrite(STDERR, "usage: php run.php config|activate|deactivate|hook|output|signin|lang\n");
             exit(2);
     }
 } catch (\Throwable $e) {

@@ -4,9 +4,10 @@
  * the addon runs unchanged under php-cli and php's built-in web server.
  *
  * Only WHMCS's own API is replaced: add_hook, CurrentUser, Capsule (with
- * the Illuminate query builder and Collection it returns), logModuleCall
- * and Lang. Capsule runs real SQL through PDO against the database that
- * the environment names:
+ * the Illuminate query builder and Collection it returns), logModuleCall,
+ * Lang, the admin session's $_SESSION['adminid'] and the $vars that
+ * addonmodules.php passes to the addon's _output function. Capsule runs
+ * real SQL through PDO against the database that the environment names:
  *
  *   WHMCS_STUB_DB_DSN       PDO DSN, such as mysql:host=127.0.0.1;port=3306;dbname=whmcs;charset=utf8mb4
  *   WHMCS_STUB_DB_USER      database user (default root)
@@ -16,6 +17,8 @@
  *   WHMCS_STUB_LANGUAGE     value of Lang::getName() (default english); "none" leaves Lang undefined
  *   WHMCS_STUB_PLUCK        "array" makes pluck() return an array as WHMCS 7 does, instead of a Collection
  *   WHMCS_STUB_LOG_FILE     file that receives module-log entries and PHP errors as JSON lines
+ *   WHMCS_STUB_ADMIN_ID     $_SESSION['adminid'] of php-cli runs; empty or 0 means no admin is logged in
+ *   WHMCS_STUB_SESSION_DIR  directory of the PHP session files of php's built-in web server
  *
  * The globals $whmcs_stub_user_id and $whmcs_stub_masquerading override
  * the two user variables for one request.
@@ -142,6 +145,59 @@ namespace {
         }
         $GLOBALS['whmcs_stub_module_log'][] = $entry;
         whmcs_stub_write_log($entry);
+    }
+
+    /**
+     * Returns the $vars that WHMCS's addonmodules.php passes to
+     * mfa_reminder_output(): the addon's tbladdonmodules rows (unless
+     * $withSettings is false), module, modulelink, version and the _lang
+     * strings of the admin language $language.
+     *
+     * @param string $language lang file name, such as english
+     * @param bool   $withSettings
+     *
+     * @return array
+     */
+    function whmcs_stub_admin_vars($language, $withSettings = true)
+    {
+        $vars = array();
+        if ($withSettings) {
+            $rows = \WHMCS\Database\Capsule::table('tbladdonmodules')
+                ->where('module', 'mfa_reminder')
+                ->pluck('value', 'setting');
+            $vars = is_array($rows) ? $rows : $rows->toArray();
+        }
+        $vars['module'] = 'mfa_reminder';
+        $vars['modulelink'] = 'addonmodules.php?module=mfa_reminder';
+        $vars['version'] = '1.0.0';
+
+        $_ADDONLANG = array();
+        require dirname(__DIR__) . '/modules/addons/mfa_reminder/lang/' . basename($language) . '.php';
+        $vars['_lang'] = $_ADDONLANG;
+        return $vars;
+    }
+
+    /**
+     * Starts a real PHP session for php's built-in web server, with its
+     * files in WHMCS_STUB_SESSION_DIR, and sets $_SESSION['adminid'] the
+     * way WHMCS's admin login does: to the stub_admin_id cookie, or unset
+     * without that cookie.
+     *
+     * @return void
+     */
+    function whmcs_stub_start_admin_session()
+    {
+        $directory = whmcs_stub_env('WHMCS_STUB_SESSION_DIR');
+        if ($directory === '') {
+            throw new \RuntimeException('WHMCS_STUB_SESSION_DIR is not set: set it to a directory for PHP session files');
+        }
+        session_save_path($directory);
+        session_start();
+        if (isset($_COOKIE['stub_admin_id']) && (int) $_COOKIE['stub_admin_id'] > 0) {
+            $_SESSION['adminid'] = (int) $_COOKIE['stub_admin_id'];
+        } else {
+            unset($_SESSION['adminid']);
+        }
     }
 
     if (whmcs_stub_env('WHMCS_STUB_LANGUAGE', 'english') !== 'none') {

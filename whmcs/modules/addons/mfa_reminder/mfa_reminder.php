@@ -6,7 +6,8 @@
  * database. This addon stores the daemon's settings in tbladdonmodules,
  * creates the "MFA Reminder" email template, shows the adoption figures
  * in the admin area, and records when a user closes the client-area alert
- * that hooks.php shows.
+ * that hooks.php shows. Its admin page also has an "Open dashboard" button
+ * that signs the admin in to the daemon's dashboard.
  */
 
 if (!defined('WHMCS')) {
@@ -18,6 +19,7 @@ use WHMCS\Database\Capsule;
 require_once __DIR__ . '/lib/Sidecar.php';
 require_once __DIR__ . '/lib/ClientArea.php';
 require_once __DIR__ . '/lib/AdminPage.php';
+require_once __DIR__ . '/lib/Dashboard.php';
 
 /**
  * Defines the module and its settings. WHMCS calls this before it loads
@@ -91,6 +93,23 @@ function mfa_reminder_config()
                 'Size' => '5',
                 'Default' => $defaults['frequency_days'],
                 'Description' => 'Days between two reminder emails to the same user.',
+            ),
+            'sso_secret' => array(
+                'FriendlyName' => 'SSO Secret',
+                'Type' => 'password',
+                'Size' => '64',
+                'Default' => $defaults['sso_secret'],
+                'Description' => 'The daemon\'s MFA_REMINDER_SSO_SECRET value, at least 32 bytes. The "Open dashboard"'
+                    . ' button signs admins in to the dashboard with tokens signed by this secret.'
+                    . ' "mfa-reminder gen-secret" prints a new secret.',
+            ),
+            'dashboard_url' => array(
+                'FriendlyName' => 'Dashboard URL',
+                'Type' => 'text',
+                'Size' => '60',
+                'Default' => $defaults['dashboard_url'],
+                'Description' => 'Address of the dashboard as admins\' browsers reach it, such as'
+                    . ' https://billing.example.net/mfa/. Leave empty to use the Sidecar URL.',
             ),
         ),
     );
@@ -186,7 +205,9 @@ function mfa_reminder_deactivate()
 }
 
 /**
- * Prints the admin page with the MFA adoption figures.
+ * Prints the admin page with the MFA adoption figures and the "Open
+ * dashboard" button. A click on the button posts back to this page, which
+ * then redirects to the dashboard's sign-in URL with a new token.
  *
  * @param array $vars addon settings, modulelink and _lang from WHMCS
  *
@@ -198,7 +219,21 @@ function mfa_reminder_output($vars)
     $lang = isset($vars['_lang']) && is_array($vars['_lang']) ? $vars['_lang'] : mfa_reminder_english();
 
     $page = new \MfaReminder\AdminPage($lang);
-    echo $page->render($vars);
+    $location = $page->signInLocation($vars);
+    if ($location === '') {
+        echo $page->render($vars);
+        return;
+    }
+
+    // WHMCS 8's addonmodules.php buffers the output of _output(), so the
+    // headers are normally still unsent here.
+    if (headers_sent()) {
+        echo $page->renderSignInLink($location);
+        return;
+    }
+    header('Cache-Control: no-store');
+    header('Location: ' . $location, true, 302);
+    exit;
 }
 
 /**

@@ -7,15 +7,25 @@ if (!defined('WHMCS')) {
 }
 
 require_once __DIR__ . '/Sidecar.php';
+require_once __DIR__ . '/Dashboard.php';
 
 /**
- * Admin-area page of the addon: MFA adoption figures from the daemon, or
- * the reason they are unavailable and how to fix it.
+ * Admin-area page of the addon: the "Open dashboard" button and the MFA
+ * adoption figures from the daemon, or the reason either is unavailable
+ * and how to fix it.
  */
 final class AdminPage
 {
     /** @var array<string, string> */
     private $lang;
+
+    /**
+     * Language key of the message that explains why the last sign-in
+     * request did not redirect, or '' when there is none.
+     *
+     * @var string
+     */
+    private $signInProblem = '';
 
     /**
      * @param array $lang $_ADDONLANG strings of the admin's language
@@ -45,6 +55,75 @@ final class AdminPage
     }
 
     /**
+     * Handles a click on "Open dashboard": a POST to the sign-in action
+     * with the session's form token. Returns the dashboard's sign-in URL
+     * with a new token, or '' when the request is not a sign-in request or
+     * no token can be made. In the second case, render() shows the reason.
+     *
+     * @param array $vars the parameters WHMCS passes to mfa_reminder_output()
+     *
+     * @return string
+     */
+    public function signInLocation(array $vars)
+    {
+        if (!Dashboard::isSignInRequest()) {
+            return '';
+        }
+        if (!Dashboard::hasValidFormToken()) {
+            $this->signInProblem = 'sso_form_expired';
+            return '';
+        }
+
+        try {
+            $settings = self::settings($vars);
+            if (Dashboard::configurationProblem($settings) !== '') {
+                // render() explains the problem in place of the button.
+                return '';
+            }
+            $admin = Dashboard::currentAdmin();
+            if ($admin === null) {
+                return '';
+            }
+            return Dashboard::signInUrl($settings, $admin, time());
+        } catch (\Throwable $e) {
+            $secret = isset($settings) ? Dashboard::secret($settings) : '';
+            $request = 'POST addonmodules.php?module=' . Sidecar::MODULE . '&action=' . Dashboard::ACTION;
+            Sidecar::logFailure('sso', $request, get_class($e) . ': ' . $e->getMessage(), $secret);
+            $this->signInProblem = 'sso_failed';
+            return '';
+        }
+    }
+
+    /**
+     * Renders a link to the dashboard's sign-in URL, for the case that
+     * WHMCS has already sent the response headers, so no redirect is
+     * possible.
+     *
+     * @param string $location signInLocation() result
+     *
+     * @return string HTML
+     */
+    public function renderSignInLink($location)
+    {
+        return '<p><a class="btn btn-primary mfa-reminder-sso-link" href="' . self::escape($location) . '">'
+            . $this->text('sso_continue') . '</a></p>'
+            . '<p class="text-muted">' . $this->text('sso_continue_hint') . '</p>';
+    }
+
+    /**
+     * Returns the addon settings: $vars, which WHMCS fills with the addon
+     * settings, or tbladdonmodules when $vars has none.
+     *
+     * @param array $vars
+     *
+     * @return array<string, string>
+     */
+    private static function settings(array $vars)
+    {
+        return isset($vars['sidecar_url']) ? array_merge(Sidecar::defaultSettings(), $vars) : Sidecar::readSettings();
+    }
+
+    /**
      * Renders the page and lets database errors through to render().
      *
      * @param array $vars
@@ -53,10 +132,70 @@ final class AdminPage
      */
     private function renderPage(array $vars)
     {
-        $settings = isset($vars['sidecar_url']) ? array_merge(Sidecar::defaultSettings(), $vars) : Sidecar::readSettings();
+        $settings = self::settings($vars);
 
         $html = '<p>' . $this->text('intro') . '</p>';
+        if ($this->signInProblem !== '') {
+            $html .= $this->error($this->signInProblem);
+        }
+        $html .= $this->dashboardSection($settings, $vars);
+        return $html . $this->statsSection($settings);
+    }
 
+    /**
+     * Renders the "Open dashboard" form, or the reason it is unavailable.
+     * The secret is never part of the output.
+     *
+     * @param array $settings
+     * @param array $vars
+     *
+     * @return string HTML
+     */
+    private function dashboardSection(array $settings, array $vars)
+    {
+        $problem = Dashboard::configurationProblem($settings);
+        if ($problem === 'url_invalid') {
+            return $this->unavailable('sso_' . $problem, Dashboard::baseUrl($settings));
+        }
+        if ($problem !== '') {
+            return $this->unavailable('sso_' . $problem);
+        }
+        $admin = Dashboard::currentAdmin();
+        if ($admin === null) {
+            return $this->unavailable('sso_admin_missing', Dashboard::sessionAdminId());
+        }
+
+        $moduleLink = isset($vars['modulelink']) && is_string($vars['modulelink']) && $vars['modulelink'] !== ''
+            ? $vars['modulelink'] : 'addonmodules.php?module=' . Sidecar::MODULE;
+        $action = $moduleLink . '&action=' . Dashboard::ACTION;
+        $address = Dashboard::baseUrl($settings);
+
+        // target="_blank" keeps the admin area open in its tab. The form
+        // token belongs to the session and is no sign-in token, because
+        // the sign-in token is created only when the form is submitted.
+        $html = '<form method="post" action="' . self::escape($action) . '" target="_blank" rel="noopener"'
+            . ' class="mfa-reminder-dashboard">'
+            . '<input type="hidden" name="' . Dashboard::FORM_TOKEN_FIELD . '" value="'
+            . self::escape(Dashboard::formToken()) . '">'
+            . '<button type="submit" class="btn btn-primary">' . $this->text('sso_button') . '</button> '
+            . '<span class="text-muted">' . $this->text('sso_button_hint', $address, $admin['username']) . '</span>'
+            . '</form>';
+        if (Dashboard::usesSidecarUrl($settings)) {
+            $html .= '<p class="text-muted mfa-reminder-sso-fallback">' . $this->text('sso_fallback_url') . '</p>';
+        }
+        return $html;
+    }
+
+    /**
+     * Renders the adoption figures, or the reason they are unavailable.
+     *
+     * @param array $settings
+     *
+     * @return string HTML
+     */
+    private function statsSection(array $settings)
+    {
+        $html = '';
         $problem = Sidecar::configurationProblem($settings);
         if ($problem === 'url') {
             return $html . $this->error('error_url');
@@ -189,6 +328,21 @@ final class AdminPage
     private function error($key, ...$args)
     {
         return '<div class="alert alert-danger mfa-reminder-error" data-error="' . self::escape($key) . '">'
+            . $this->text($key, ...$args) . '</div>';
+    }
+
+    /**
+     * Renders a notice that the "Open dashboard" button is unavailable,
+     * with a translated message that explains how to fix it.
+     *
+     * @param string $key
+     * @param mixed  ...$args values for the message's sprintf placeholders
+     *
+     * @return string
+     */
+    private function unavailable($key, ...$args)
+    {
+        return '<div class="alert alert-warning mfa-reminder-sso-unavailable" data-sso-problem="' . self::escape($key) . '">'
             . $this->text($key, ...$args) . '</div>';
     }
 

@@ -73,6 +73,8 @@ final class Sidecar
             'security_url' => '',
             'enable_email' => 'on',
             'frequency_days' => '30',
+            'sso_secret' => '',
+            'dashboard_url' => '',
         );
     }
 

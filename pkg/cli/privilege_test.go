@@ -6,13 +6,18 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/mfa-reminder/mfa-reminder/pkg/cli"
 	"github.com/mfa-reminder/mfa-reminder/pkg/whmcsfixture"
@@ -99,13 +104,26 @@ func TestLeastPrivilegeUserFromREADME(t *testing.T) {
 		t.Errorf("sub@example.test got %d messages, want 2 (pass and remind)", n)
 	}
 
+	// A local dashboard account, from a config file.
+	hash, err := bcrypt.GenerateFromPassword([]byte("privilege-test-password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	configPath := filepath.Join(t.TempDir(), "config.yaml")
+	err = os.WriteFile(configPath, []byte(fmt.Sprintf("admins:\n  - username: least\n"+
+		"    password_hash: %q\n", hash)), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	address := freePort(t)
 	h.env["MFA_REMINDER_LISTEN"] = address
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan int, 1)
 	go func() {
 		lookup := func(name string) (string, bool) { value, ok := h.env[name]; return value, ok }
-		served <- cli.Run(ctx, []string{"serve"}, io.Discard, io.Discard, lookup)
+		served <- cli.Run(ctx, []string{"--config", configPath, "serve"}, io.Discard, io.Discard,
+			lookup)
 	}()
 	defer func() {
 		cancel()
@@ -123,6 +141,22 @@ func TestLeastPrivilegeUserFromREADME(t *testing.T) {
 	status = apiStatus(t, http.MethodPost, base+"/api/v1/dismiss", fmt.Sprintf("user_id=%d", sub))
 	if status != http.StatusNoContent {
 		t.Errorf("dismiss as the README's MySQL user: status %d, want 204", status)
+	}
+	remindFromDashboard(t, base, "least", "privilege-test-password", sub)
+	if n := len(h.smtp.MessagesTo("sub@example.test")); n != 3 {
+		t.Errorf("sub@example.test got %d messages, want 3 (pass, remind and dashboard)", n)
+	}
+	browser := dashboardClient(t, base, "least", "privilege-test-password")
+	for _, path := range []string{"/", "/users", "/activity", "/settings", "/users.csv"} {
+		response, err := browser.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		response.Body.Close()
+		if response.StatusCode != http.StatusOK {
+			t.Errorf("GET %s as the README's MySQL user: status %d, want 200", path,
+				response.StatusCode)
+		}
 	}
 
 	after := h.fx.Sums()
@@ -165,4 +199,59 @@ func apiStatus(t *testing.T, method, url, form string) int {
 	}
 	response.Body.Close()
 	return response.StatusCode
+}
+
+var formField = regexp.MustCompile(`name="(csrf_token|nonce)" value="([^"]+)"`)
+
+// dashboardClient signs in to the dashboard at base with a local account.
+func dashboardClient(t *testing.T, base, username, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	fields := formFields(t, client, base+"/login")
+	response, err := client.PostForm(base+"/login", url.Values{"username": {username},
+		"password": {password}, "csrf_token": {fields["csrf_token"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	response.Body.Close()
+	if response.Request.URL.Path != "/" {
+		t.Fatalf("sign-in ended on %s, want the overview", response.Request.URL.Path)
+	}
+	return client
+}
+
+// formFields returns the hidden csrf_token and nonce fields of a page.
+func formFields(t *testing.T, client *http.Client, page string) map[string]string {
+	t.Helper()
+	response, err := client.Get(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(response.Body)
+	response.Body.Close()
+	fields := map[string]string{}
+	for _, match := range formField.FindAllStringSubmatch(string(body), -1) {
+		fields[match[1]] = match[2]
+	}
+	return fields
+}
+
+// remindFromDashboard sends one reminder from the dashboard's user list.
+func remindFromDashboard(t *testing.T, base, username, password string, userID int64) {
+	t.Helper()
+	client := dashboardClient(t, base, username, password)
+	fields := formFields(t, client, base+"/users")
+	response, err := client.PostForm(base+"/reminders", url.Values{
+		"single": {strconv.FormatInt(userID, 10)}, "nonce": {fields["nonce"]},
+		"csrf_token": {fields["csrf_token"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(response.Body)
+	response.Body.Close()
+	if !strings.Contains(string(body), `id="sent-count">1<`) {
+		t.Errorf("dashboard reminder as the README's MySQL user: result page shows no send "+
+			"(status %d)", response.StatusCode)
+	}
 }

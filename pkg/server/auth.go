@@ -26,12 +26,12 @@ const (
 // ssoAudience is the aud claim of WHMCS sign-on tokens.
 const ssoAudience = "mfa-reminder"
 
-// ssoMaxLifetime is how far ahead a sign-on token's exp may be; the addon
-// issues tokens valid for 60 s, and 10 s allow for clock drift.
+// ssoMaxLifetime is how far ahead a sign-on token's exp may be. The addon
+// issues tokens valid for 60 s, and 10 s more allow for clock drift.
 const ssoMaxLifetime = 70 * time.Second
 
 // dummyHash is compared against when a username is unknown, so that the
-// answer takes as long as for a known one.
+// response takes as long as for a known one.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("mfa-reminder unknown user"),
 	bcrypt.DefaultCost)
 
@@ -242,7 +242,7 @@ func (s *Server) ssoRejected(c echo.Context, reason string) error {
 		ssoErrorPage{Reason: reason})
 }
 
-// ssoReason says in words why a token failed verification.
+// ssoReason returns in words why a token failed verification.
 func ssoReason(err error) string {
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):

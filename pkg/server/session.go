@@ -77,9 +77,9 @@ func sessionID(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// secure reports whether the request reached the daemon over HTTPS,
-// directly, through a trusted proxy that says so, or behind a public_url
-// that starts with https.
+// secure reports whether the request reached the daemon over HTTPS:
+// directly, through a trusted proxy that sends X-Forwarded-Proto https, or
+// behind a public_url that starts with https.
 func (s *Server) secure(c echo.Context) bool {
 	if c.IsTLS() || strings.HasPrefix(s.cfg.PublicURL, "https:") {
 		return true

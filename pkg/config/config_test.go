@@ -179,7 +179,9 @@ func TestRedactDSN(t *testing.T) {
 	}{
 		{"user:secret@tcp(db:3306)/whmcs", "user:***@tcp(db:3306)/whmcs"},
 		{"user@tcp(db:3306)/whmcs", "user@tcp(db:3306)/whmcs"},
-		{"user:secret@bogus", "***@bogus"},
+		{"user:secret@bogus", "***"},
+		{"user:top@secret-part/whmcs", "***"},
+		{"user:p@ss@tcp(db:3306", "***@tcp(db:3306"},
 	}
 	for _, tt := range tests {
 		if got := config.RedactDSN(tt.dsn); got != tt.want {

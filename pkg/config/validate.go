@@ -325,8 +325,10 @@ func RedactDSN(dsn string) string {
 	if err != nil {
 		// Keep only what cannot hold the password: the part after the
 		// last '@', which is the address and database.
-		if at := strings.LastIndex(dsn, "@"); at >= 0 {
-			return "***@" + dsn[at+1:]
+		at := strings.LastIndex(dsn, "@")
+		if rest := dsn[at+1:]; at >= 0 &&
+			(strings.HasPrefix(rest, "tcp(") || strings.HasPrefix(rest, "unix(")) {
+			return "***@" + rest
 		}
 		return "***"
 	}

@@ -211,6 +211,9 @@ func (p *pass) message(user store.User, tpl store.EmailTemplate) (*mailer.Messag
 // validAddress reports whether address is a bare email address, without a
 // display name.
 func validAddress(address string) bool {
+	if len(address) > 254 {
+		return false
+	}
 	parsed, err := mail.ParseAddress(address)
 	return err == nil && parsed.Name == "" && parsed.Address == strings.TrimSpace(address)
 }

@@ -49,6 +49,10 @@ func (r *Runner) Preview(ctx context.Context, userID int64) (Preview, error) {
 	return preview, nil
 }
 
+// ErrDatabase wraps the database errors of SendTest, whose text is for
+// the log and not for the dashboard.
+var ErrDatabase = errors.New("database error")
+
 // SendTest sends the reminder that the user would get to address instead,
 // with "[Test]" before the subject. It is logged with the trigger test and
 // does not count as a reminder to the user.
@@ -58,6 +62,9 @@ func (r *Runner) SendTest(ctx context.Context, userID int64, address, by string)
 			address)
 	}
 	preview, err := r.Preview(ctx, userID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", fmt.Errorf("%w: %w", ErrDatabase, err)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -74,7 +81,7 @@ func (r *Runner) SendTest(ctx context.Context, userID int64, address, by string)
 		Subject: message.Content.Subject, Language: preview.Language,
 		Trigger: store.TriggerTest, TriggeredBy: by}, r.now())
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: %w", ErrDatabase, err)
 	}
 
 	transport := r.newTransport()
@@ -85,7 +92,7 @@ func (r *Runner) SendTest(ctx context.Context, userID int64, address, by string)
 		status, reply = store.SendFailed, replyText(sendErr)
 	}
 	if err := r.store.FinishTestSend(ctx, sendID, status, reply, r.now()); err != nil {
-		return "", errors.Join(sendErr, err)
+		return "", errors.Join(sendErr, fmt.Errorf("%w: %w", ErrDatabase, err))
 	}
 	if sendErr != nil {
 		return reply, fmt.Errorf("send test message to %s: %w", address, sendErr)

@@ -117,6 +117,11 @@ const maxDismissBody = 4 << 10
 // the alert. user_id comes as a form field or in a JSON object.
 func (s *Server) dismiss(c echo.Context) error {
 	raw, err := dismissUserID(c)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge,
+			"request body too large: send at most 4 KiB")
+	}
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
@@ -140,12 +145,15 @@ func dismissUserID(c echo.Context) (string, error) {
 	request.Body = http.MaxBytesReader(c.Response(), request.Body, maxDismissBody)
 
 	if !strings.HasPrefix(request.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+		if err := request.ParseForm(); err != nil {
+			return "", err
+		}
 		return c.FormValue("user_id"), nil
 	}
 
 	body, err := io.ReadAll(request.Body)
 	if err != nil {
-		return "", fmt.Errorf("read request body: %w", err)
+		return "", err
 	}
 	var payload struct {
 		UserID json.RawMessage `json:"user_id"`

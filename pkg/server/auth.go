@@ -125,7 +125,7 @@ func (s *Server) login(c echo.Context) error {
 
 	username := strings.TrimSpace(c.FormValue("username"))
 	if len(username) > 200 {
-		username = username[:200]
+		username = strings.ToValidUTF8(username[:200], "")
 	}
 	now := s.now()
 	ipKey, userKey := "ip:"+c.RealIP(), "user:"+strings.ToLower(username)

@@ -258,6 +258,9 @@ func (s *Server) sendTest(c echo.Context) error {
 	address := strings.TrimSpace(c.FormValue("address"))
 
 	reply, err := s.runner.SendTest(c.Request().Context(), id, address, s.admin(c))
+	if errors.Is(err, reminder.ErrDatabase) {
+		return unavailable(err)
+	}
 	if err != nil {
 		s.setFlash(c, "error", "The test message was not sent: "+err.Error())
 	} else {

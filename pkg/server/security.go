@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,6 +18,28 @@ import (
 
 // maxBody is the largest request body the daemon reads.
 const maxBody = "64K"
+
+// maxBodyBytes is maxBody in bytes.
+const maxBodyBytes = 64 << 10
+
+// bufferUnknownLength reads a body sent without Content-Length, such as a
+// chunked one, and rejects it with 413 when it is over maxBody, so that
+// handlers never see a body cut at the limit.
+func bufferUnknownLength(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		request := c.Request()
+		if request.ContentLength >= 0 || request.Body == nil || request.Body == http.NoBody {
+			return next(c)
+		}
+		data, err := io.ReadAll(io.LimitReader(request.Body, maxBodyBytes+1))
+		if err != nil || len(data) > maxBodyBytes {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		request.Body = io.NopCloser(bytes.NewReader(data))
+		request.ContentLength = int64(len(data))
+		return next(c)
+	}
+}
 
 // securityHeaders sets the headers of every response: a Content Security
 // Policy with no inline script, framing only by the WHMCS admin origin,

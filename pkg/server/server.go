@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	e.Use(s.logRequests)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(bufferUnknownLength)
 
 	e.GET("/healthz", s.health)
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -73,6 +74,10 @@ func (q *UserQuery) Validate(statuses []string) error {
 	if q.Sort == "" {
 		q.Sort = "name"
 	}
+	if !fitsUTF8MB3(q.Search) {
+		return fmt.Errorf("invalid search text %q: it is not UTF-8 or has characters above "+
+			"U+FFFF, such as emoji, which WHMCS cannot store", q.Search)
+	}
 	if _, ok := sortColumns[q.Sort]; !ok {
 		return fmt.Errorf("invalid sort %q: use one of %s", q.Sort, strings.Join(SortKeys, ", "))
 	}
@@ -119,7 +124,8 @@ func DecodeCursor(text string) (*Cursor, error) {
 		return nil, ErrInvalidCursor
 	}
 	var cursor Cursor
-	if err := json.Unmarshal(data, &cursor); err != nil || cursor.ID < 1 {
+	if err := json.Unmarshal(data, &cursor); err != nil || cursor.ID < 1 ||
+		!fitsUTF8MB3(cursor.Value) {
 		return nil, ErrInvalidCursor
 	}
 	return &cursor, nil
@@ -382,4 +388,10 @@ func (s *Store) ClientGroups(ctx context.Context) ([]ClientGroup, error) {
 		return nil, fmt.Errorf("read client groups: %w", err)
 	}
 	return groups, nil
+}
+
+// fitsUTF8MB3 reports whether s is UTF-8 with no character above U+FFFF,
+// so that MySQL can compare it with WHMCS's utf8mb3 columns.
+func fitsUTF8MB3(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF })
 }

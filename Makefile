@@ -20,7 +20,7 @@ bench:
 # Listens on MFA_REMINDER_LISTEN (default 127.0.0.1:8087) and uses the MySQL
 # server of MFA_REMINDER_DEMO_DSN (default root@tcp(127.0.0.1:3306)/).
 demo:
-	$(GO) build -o bin/mfa-reminder-demo ./cmd/mfa-reminder-demo
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/mfa-reminder-demo ./cmd/mfa-reminder-demo
 	./bin/mfa-reminder-demo
 
 vet:

@@ -657,8 +657,16 @@ func TestSSOOpensDaemonDashboard(t *testing.T) {
 		t.Errorf("overview page does not name the signed-in admin ada.lovelace:\n%s", overview.body)
 	}
 
-	if again := browser.get(location); again.status != http.StatusUnauthorized {
-		t.Errorf("second use of the sign-in link: status %d, want 401", again.status)
+	// The signed-in browser keeps its session when it reloads the link;
+	// any other browser gets 401.
+	if again := browser.get(location); again.status != http.StatusSeeOther {
+		t.Errorf("reload of the used link in the signed-in browser: status %d, want 303",
+			again.status)
+	}
+	stranger := newAdminBrowser(t, web, admin)
+	if again := stranger.get(location); again.status != http.StatusUnauthorized {
+		t.Errorf("second use of the sign-in link in another browser: status %d, want 401",
+			again.status)
 	}
 	s.assertNoPHPErrors()
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -98,6 +100,10 @@ func (c *cli) check(ctx context.Context, args []string) int {
 		ch.result("SELECT on "+table, "", s.CheckSelect(ctx, table))
 	}
 
+	if cfg.TLS.CertFile != "" {
+		_, err := tls.LoadX509KeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
+		ch.result("TLS certificate and key", cfg.TLS.CertFile, err)
+	}
 	c.checkOwnTables(ctx, ch, s)
 	e := &env{cfg: cfg, logger: newLogger(io.Discard, cfg.Log), db: db, store: s, info: info}
 	c.checkBehaviour(ctx, ch, e)
@@ -163,6 +169,12 @@ func (c *cli) checkBehaviour(ctx context.Context, ch *checker, e *env) {
 		ch.ok("security link", snapshot.SecurityURL)
 	}
 
+	addon, err := e.store.AddonSettings(ctx)
+	if ch.result("WHMCS addon settings", "", err) {
+		checkAddonSecret(ch, addon, "api_token", e.cfg.APIToken, "API Token")
+		checkAddonSecret(ch, addon, "sso_secret", e.cfg.SSOSecret, "SSO Secret")
+	}
+
 	reports, err := runner.CheckTemplates(ctx)
 	if !ch.result("email template", "", err) {
 		return
@@ -180,6 +192,23 @@ func (c *cli) checkBehaviour(ctx context.Context, ch *checker, e *env) {
 		default:
 			ch.result(name, "renders", report.Err)
 		}
+	}
+}
+
+// checkAddonSecret compares a secret that the WHMCS addon and the daemon
+// must share, without printing either value.
+func checkAddonSecret(ch *checker, addon map[string]string, key, daemonValue, label string) {
+	name := "WHMCS addon " + key
+	value, ok := addon[key]
+	switch {
+	case !ok || strings.TrimSpace(value) == "":
+		ch.fail(name, fmt.Errorf("not set: enter the daemon's %s as %s under Setup > Addon "+
+			"Modules > MFA Reminder > Configure", key, label))
+	case subtle.ConstantTimeCompare([]byte(strings.TrimSpace(value)), []byte(daemonValue)) != 1:
+		ch.fail(name, fmt.Errorf("differs from the daemon's %s: copy the daemon's value into "+
+			"%s under Setup > Addon Modules > MFA Reminder > Configure", key, label))
+	default:
+		ch.ok(name, "matches the daemon's")
 	}
 }
 

@@ -49,9 +49,10 @@ Commands:
   hash-password         read a password and print its bcrypt hash for admins
   version               print the version
 
---config is optional: settings come from FILE (YAML, see
-config.example.yaml) and from MFA_REMINDER_* environment variables, which
-override the file. "mfa-reminder help COMMAND" describes one command.
+--config is optional, before or after the command: settings come from
+FILE (YAML, see config.example.yaml) and from MFA_REMINDER_* environment
+variables, which override the file. "mfa-reminder help COMMAND" describes
+one command.
 `
 
 // commandHelp is the help of each command, for COMMAND --help and
@@ -61,7 +62,8 @@ var commandHelp = map[string]string{
 
 Runs the API for the WHMCS hook, the dashboard and the daily reminder pass
 until SIGINT or SIGTERM. Migrates the daemon's tables at start.
-Exit status: 0 after a signal, 2 on a configuration or database error.
+Exit status: 0 after a signal, 1 when the HTTP server stops on an error,
+2 on a configuration or database error.
 `,
 	"run-once": `Usage: mfa-reminder [--config FILE] run-once [--dry-run]
 
@@ -79,15 +81,17 @@ Exit status: 0, 2 on a configuration or database error.
 	"remind": `Usage: mfa-reminder [--config FILE] remind --user ID
 
 Sends one reminder to the WHMCS user ID (tblusers.id) now, whatever the
-frequency.
+frequency and the enable_email setting.
 Exit status: 0 when sent; 1 when the user has MFA, is out of scope or
-unknown, or the send failed; 2 on a configuration or database error.
+unknown, or the send failed; 2 on a bad ID or a configuration or database
+error.
 `,
 	"check": `Usage: mfa-reminder [--config FILE] check
 
 Checks configuration, database, WHMCS version, table privileges, the
-daemon's tables, the email template and the SMTP server, one OK or FAIL
-line each, without changing anything.
+daemon's tables, the WHMCS addon's secrets, the email template, the TLS
+files and the SMTP server, one OK or FAIL line each. It changes no data:
+the write test is rolled back.
 Exit status: 0 when every check passed, 1 otherwise.
 `,
 	"migrate": `Usage: mfa-reminder [--config FILE] migrate
@@ -104,7 +108,8 @@ Prints 32 random bytes in hex (64 characters), for api_token or sso_secret.
 
 Reads a password (hidden on a terminal, else the first line of standard
 input) and prints its bcrypt hash for the password_hash of an entry in
-admins.
+admins. The password must have 12 to 72 bytes.
+Exit status: 0, 2 for a password outside those lengths.
 `,
 }
 
@@ -162,11 +167,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	case "hash-password":
 		return c.hashPassword(rest)
 	case "help":
-		if help, ok := commandHelp[flags.Arg(1)]; ok {
+		topic := flags.Arg(1)
+		if help, ok := commandHelp[topic]; ok {
 			fmt.Fprint(stdout, help)
-		} else {
-			fmt.Fprint(stdout, usage)
+			return exitOK
 		}
+		if topic != "" {
+			fmt.Fprintf(stderr, "mfa-reminder: unknown command %q\n\n%s", topic, usage)
+			return exitSetup
+		}
+		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "mfa-reminder: unknown command %q\n\n%s", command, usage)
@@ -181,15 +191,20 @@ func (c *cli) fail(code int, err error) int {
 }
 
 // parseFlags parses a command's flags and rejects extra arguments.
+// It also takes --config after the command, as admins often type it there.
 func (c *cli) parseFlags(flags *flag.FlagSet, args []string) bool {
-	flags.SetOutput(c.stderr)
-	flags.Usage = func() { fmt.Fprint(c.stderr, commandHelp[flags.Name()]) }
+	flags.SetOutput(io.Discard)
+	flags.Usage = func() {}
+	flags.StringVar(&c.path, "config", c.path, "YAML configuration `file`")
 	c.flagCode = exitSetup
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(c.stdout, commandHelp[flags.Name()])
 			c.flagCode = exitOK
+			return false
 		}
+		fmt.Fprintf(c.stderr, "mfa-reminder %s: %v\n\n%s", flags.Name(), err,
+			commandHelp[flags.Name()])
 		return false
 	}
 	if flags.NArg() > 0 {

@@ -32,6 +32,9 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	fx := whmcsfixture.New(t)
 	server := smtptest.Start(t)
+	// The addon holds the same secrets as the daemon, as after an install.
+	fx.Addon("api_token", "test-token-0123456789abcdef0123456789")
+	fx.Addon("sso_secret", "test-sso-secret-0123456789abcdef012345")
 	return &harness{
 		t:    t,
 		fx:   fx,
@@ -523,5 +526,43 @@ func TestSecretsFromFiles(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("error lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+func TestCheckComparesAddonSecrets(t *testing.T) {
+	h := newHarness(t)
+	if code, _, stderr := h.run("migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	h.fx.Addon("api_token", h.env["MFA_REMINDER_API_TOKEN"])
+	h.fx.Addon("sso_secret", "a-stale-secret-from-another-install-0123")
+
+	code, stdout, _ := h.run("check")
+	if code != 1 {
+		t.Errorf("check exit %d, want 1", code)
+	}
+	if !strings.Contains(stdout, "OK    WHMCS addon api_token: matches") {
+		t.Errorf("check lacks the matching API token line:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "FAIL  WHMCS addon sso_secret: differs from the daemon's") {
+		t.Errorf("check lacks the differing SSO secret line:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "a-stale-secret") || strings.Contains(stdout, h.env["MFA_REMINDER_SSO_SECRET"]) {
+		t.Errorf("check prints a secret:\n%s", stdout)
+	}
+}
+
+func TestHelpPrintsOnce(t *testing.T) {
+	h := newHarness(t)
+	code, stdout, stderr := h.run("run-once", "--help")
+	if code != 0 || stderr != "" || strings.Count(stdout, "Usage:") != 1 {
+		t.Errorf("run-once --help: exit %d, stdout %q, stderr %q; want the help once on stdout",
+			code, stdout, stderr)
+	}
+	if code, _, stderr := h.run("help", "bogus"); code != 2 || !strings.Contains(stderr, `unknown command "bogus"`) {
+		t.Errorf("help bogus: exit %d, stderr %q", code, stderr)
+	}
+	if code, stdout, _ := h.run("stats", "--config", "/nonexistent/config.yaml"); code != 2 {
+		t.Errorf("--config after the command: exit %d, want 2 for the missing file\n%s", code, stdout)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -64,7 +65,10 @@ func (c *cli) serve(ctx context.Context, args []string) int {
 	}
 
 	httpServer := &http.Server{
-		Handler:           srv.Handler(),
+		Handler: srv.Handler(),
+		// TLS handshake and connection errors go to the daemon's log, in its
+		// format.
+		ErrorLog:          slog.NewLogLogger(e.logger.Handler(), slog.LevelWarn),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -62,6 +62,8 @@ type Config struct {
 	// loadProblems are the values Load could not read; Validate reports
 	// them with the others.
 	loadProblems []string
+	// fromFile marks the keys whose value came from a _FILE variable.
+	fromFile map[string]bool
 }
 
 // DatabaseConfig holds the MySQL connection to the WHMCS database.
@@ -191,6 +193,7 @@ func Default() *Config {
 		API:      APIConfig{RateLimit: 200},
 		Sessions: SessionConfig{IdleTimeout: 30 * time.Minute, MaxAge: 12 * time.Hour},
 		Sources:  map[string]string{},
+		fromFile: map[string]bool{},
 	}
 }
 
@@ -214,17 +217,17 @@ func Load(path string, lookup func(string) (string, bool)) (*Config, error) {
 	for _, v := range envVars {
 		value, ok := lookup(v.name)
 		if path, fromFile := lookup(v.name + "_FILE"); fromFile && slices.Contains(secretVars, v.name) {
-			if ok {
+			switch secret, err := readSecretFile(v.name+"_FILE", path); {
+			case ok:
 				cfg.loadProblems = append(cfg.loadProblems, fmt.Sprintf("%s and %s_FILE are "+
 					"both set: keep one", v.name, v.name))
-				continue
-			}
-			secret, err := readSecretFile(v.name+"_FILE", path)
-			if err != nil {
+			case err != nil:
 				cfg.loadProblems = append(cfg.loadProblems, err.Error())
 				continue
+			default:
+				value, ok = secret, true
+				cfg.fromFile[v.key] = true
 			}
-			value, ok = secret, true
 		}
 		if !ok {
 			continue

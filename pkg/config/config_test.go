@@ -189,3 +189,43 @@ func TestRedactDSN(t *testing.T) {
 		}
 	}
 }
+
+func TestNestedSectionErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	file := "sessions:\n  idle_timout: 5m\napi:\n  rate_limit: fast\napi_token: [a, b]\n" +
+		"admins:\n  - username: alice\n    pasword_hash: x\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	message := fmt.Sprint(cfg.Validate())
+	for _, want := range []string{
+		"sessions.idle_timout (line 2): unknown key; did you mean sessions.idle_timeout?",
+		"api.rate_limit (line 4): invalid value: use a number",
+		"api_token (line 5): invalid value: use text",
+		"admins[].pasword_hash (line 8): unknown key",
+	} {
+		if !strings.Contains(message, want) {
+			t.Errorf("error lacks %q:\n%s", want, message)
+		}
+	}
+}
+
+func TestTLSPairMustLoad(t *testing.T) {
+	dir := t.TempDir()
+	bogus := filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(bogus, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load("", envOf(map[string]string{
+		"MFA_REMINDER_TLS_CERT_FILE": bogus, "MFA_REMINDER_TLS_KEY_FILE": bogus}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if message := fmt.Sprint(cfg.Validate()); !strings.Contains(message, "do not load as a pair") {
+		t.Errorf("error lacks the TLS pair problem:\n%s", message)
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/mail"
@@ -64,7 +65,11 @@ type validator struct {
 func (v *validator) add(key, format string, args ...any) {
 	message := key + ": " + fmt.Sprintf(format, args...)
 	if v.cfg.Source(key) == SourceEnv {
-		message += " (set by " + EnvVarFor(key) + ")"
+		variable := EnvVarFor(key)
+		if v.cfg.fromFile[key] {
+			variable += "_FILE"
+		}
+		message += " (set by " + variable + ")"
 	}
 	v.problems = append(v.problems, message)
 }
@@ -235,13 +240,21 @@ func (c *Config) validateSecurity(v *validator, ssoRequired bool) {
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		v.add("tls.cert_file", "tls.cert_file and tls.key_file must be set together")
 	}
+	readable := true
 	for key, path := range map[string]string{"tls.cert_file": c.TLS.CertFile,
 		"tls.key_file": c.TLS.KeyFile} {
 		if path == "" {
 			continue
 		}
 		if _, err := os.Stat(path); err != nil {
+			readable = false
 			v.add(key, "cannot read %q: check the path and the file's permissions", path)
+		}
+	}
+	if c.TLS.CertFile != "" && c.TLS.KeyFile != "" && readable {
+		if _, err := tls.LoadX509KeyPair(c.TLS.CertFile, c.TLS.KeyFile); err != nil {
+			v.add("tls.key_file", "the certificate and key do not load as a pair (%v): use "+
+				"PEM files of one certificate and its private key", err)
 		}
 	}
 

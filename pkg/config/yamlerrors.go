@@ -12,7 +12,7 @@ import (
 
 var (
 	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type config\.(\w+)$`)
-	wrongType    = regexp.MustCompile(`^line (\d+): cannot unmarshal !!\w+ .* into (\S+)$`)
+	wrongType    = regexp.MustCompile(`^line (\d+): cannot unmarshal !!\w+(?: .*)? into (\S+)$`)
 )
 
 // sectionOf maps the Go type of each YAML section to its key prefix.
@@ -23,11 +23,16 @@ var sectionOf = map[string]string{
 	"ScopeConfig":    "scope.",
 	"DefaultsConfig": "defaults.",
 	"LogConfig":      "log.",
+	"TLSConfig":      "tls.",
+	"APIConfig":      "api.",
+	"SessionConfig":  "sessions.",
+	"AdminAccount":   "admins[].",
 }
 
 // expected describes the form of a value of a Go type.
 var expected = map[string]string{
 	"int":           "a whole number",
+	"float64":       "a number",
 	"bool":          "true or false",
 	"string":        "text, in quotes when it contains a colon",
 	"time.Duration": "a duration such as 30s or 3m",

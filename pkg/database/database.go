@@ -80,7 +80,8 @@ func connectHint(err error) string {
 	if errors.As(err, &mysqlErr) {
 		switch mysqlErr.Number {
 		case 1045:
-			return "; check the user name and password in database.dsn"
+			return "; check the user name in database.dsn and the password in database.dsn " +
+				"or database.password (MFA_REMINDER_DATABASE_PASSWORD or its _FILE variant)"
 		case 1044, 1142:
 			return "; check the database name in database.dsn and the GRANT statements " +
 				"in the README"

@@ -167,7 +167,7 @@ func (b *batchRun) skip(ctx context.Context, user store.User, reason string) err
 }
 
 func (r *Runner) failBatch(ctx context.Context, batch store.Batch, cause error) error {
-	r.logger.Error("Bulk reminder failed", "batch_id", batch.ID, "error", cause)
+	r.logger.Error("Reminder batch failed", "batch_id", batch.ID, "error", cause)
 	if err := r.finishBatch(ctx, batch, store.BatchFailed, cause); err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (r *Runner) finishBatch(ctx context.Context, batch store.Batch, status stri
 	if err := r.store.UpdateBatch(ctx, batch); err != nil {
 		return err
 	}
-	r.logger.Info("Bulk reminder finished", "batch_id", batch.ID, "status", status,
+	r.logger.Info("Reminder batch finished", "batch_id", batch.ID, "status", status,
 		"sent", batch.Sent, "skipped", batch.Skipped, "failed", batch.Failed)
 	return nil
 }

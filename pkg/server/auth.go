@@ -202,7 +202,8 @@ func (s *Server) sso(c echo.Context) error {
 	token, err := jwt.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) {
 		return []byte(s.cfg.SSOSecret), nil
 	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience(ssoAudience),
-		jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now), jwt.WithLeeway(5*time.Second))
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(s.now),
+		jwt.WithLeeway(5*time.Second))
 	switch {
 	case err != nil && token != nil && token.Method != nil && token.Method.Alg() != "HS256":
 		return s.ssoRejected(c, "the token is signed with "+token.Method.Alg()+", not HS256: "+
@@ -224,6 +225,10 @@ func (s *Server) sso(c echo.Context) error {
 
 	err = s.store.UseSSOToken(c.Request().Context(), claims.ID, claims.ExpiresAt.Add(time.Minute))
 	if errors.Is(err, store.ErrTokenUsed) {
+		// A browser that reloads the link after signing in keeps its session.
+		if session, _ := s.loadSession(c); session != nil {
+			return c.Redirect(http.StatusSeeOther, s.url("/"))
+		}
 		return s.ssoRejected(c, "the token was already used; links from WHMCS work once")
 	}
 	if err != nil {
@@ -252,6 +257,8 @@ func ssoReason(err error) string {
 			"differs from the daemon's sso_secret"
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
 		return "the token is not meant for mfa-reminder (aud)"
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing) && strings.Contains(err.Error(), "aud"):
+		return "the token names no audience (aud)"
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return "the token has no expiry (exp)"
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):

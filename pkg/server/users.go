@@ -250,7 +250,7 @@ func (s *Server) usersCSV(c echo.Context) error {
 
 	writer := csv.NewWriter(c.Response())
 	_ = writer.Write([]string{"user_id", "first_name", "last_name", "email", "role",
-		"accounts", "last_login", "last_reminder", "reminders_sent", "language"})
+		"accounts", "last_login_utc", "last_reminder_utc", "reminders_sent", "language"})
 	rows := 0
 	err = s.store.EachUser(c.Request().Context(), q, func(user store.User,
 		accounts []store.Account) error {

@@ -76,8 +76,9 @@ func (s *Store) Detect(ctx context.Context) (WHMCSInfo, error) {
 	}
 	for _, table := range WHMCSTables {
 		if !slices.Contains(found, table) {
-			return info, fmt.Errorf("%w: database %s contains WHMCS %s but has no %s table",
-				ErrUnsupportedDatabase, info.Database, info.Version, table)
+			return info, fmt.Errorf("%w: database %s contains WHMCS %s, but the MySQL user "+
+				"cannot see its %s table: run that table's GRANT from the README, or check "+
+				"that the table exists", ErrUnsupportedDatabase, info.Database, info.Version, table)
 		}
 	}
 

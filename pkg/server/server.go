@@ -123,7 +123,7 @@ func (s *Server) routes() {
 	e.GET("/login", s.showLogin, signIn)
 	e.POST("/login", s.login, signIn)
 	e.GET("/sso", s.sso, signIn)
-	e.POST("/logout", s.logout, s.requireCSRF)
+	e.POST("/logout", s.logout, s.requireSession, s.requireCSRF)
 
 	page := s.requireSession
 	e.GET("/", s.overview, page)

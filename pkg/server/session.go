@@ -193,15 +193,12 @@ const csrfHeader = "X-CSRF-Token"
 
 // requireCSRF rejects a state-changing request whose CSRF token, in the
 // csrf_token form field or the X-CSRF-Token header, is not the one bound
-// to its session.
+// to its session. It runs after requireSession.
 func (s *Server) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		session, err := s.loadSession(c)
-		if err != nil {
-			return err
-		}
-		if session == nil {
-			return c.Redirect(http.StatusSeeOther, s.url("/login"))
+		session, ok := c.Get(sessionKey).(*store.Session)
+		if !ok {
+			return echo.NewHTTPError(http.StatusForbidden, "sign in first")
 		}
 		token := c.Request().Header.Get(csrfHeader)
 		if token == "" {

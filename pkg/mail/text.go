@@ -151,10 +151,10 @@ func (c *textConverter) closeLink() {
 		return
 	}
 	if text == "" {
-		c.w.text(href)
+		c.w.appendInline(href)
 		return
 	}
-	c.w.text(" (" + href + ")")
+	c.w.appendInline("(" + href + ")")
 }
 
 func attribute(t html.Token, key string) string {
@@ -218,6 +218,17 @@ func (w *textWriter) text(s string) {
 }
 
 // preformatted writes the text of a <pre> element with its spacing.
+// appendInline writes s after a space right behind the last text, before
+// the line breaks that block elements closed since then requested, so a
+// link around a heading keeps its URL on the heading's line.
+func (w *textWriter) appendInline(s string) {
+	pending := w.pending
+	w.pending = 0
+	w.space = true
+	w.text(s)
+	w.pending = pending
+}
+
 func (w *textWriter) preformatted(s string) {
 	for _, r := range s {
 		if r == '\n' {

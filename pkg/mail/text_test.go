@@ -32,6 +32,8 @@ func TestHTMLToText(t *testing.T) {
 		{"image alt in link", `<a href="https://example.com/"><img src="l.png" alt="Acme"></a>`,
 			"Acme (https://example.com/)"},
 		{"anchor link", `<a href="#top">Top</a>`, "Top"},
+		{"link around a heading", `<a href="https://example.com/"><h1>Acme</h1></a><p>Hi</p>`,
+			"Acme (https://example.com/)\n\nHi"},
 		{"script and style skipped", "<style>p { color: red }</style>a<script>var x = 1;</script>b",
 			"ab"},
 		{"head skipped", "<html><head><title>T</title><meta charset=utf-8></head><body>x</body></html>",

@@ -58,7 +58,7 @@ func (p *pass) close() {
 	}
 }
 
-// request says who asked for a reminder, for the activity log.
+// request records who requested a reminder, for the activity log.
 type request struct {
 	trigger string
 	// by names the admin or tool; empty for the schedule.
@@ -149,7 +149,7 @@ const (
 // which keeps the user from being emailed again.
 //
 // NOTE: a crash between the server's acceptance and this write leaves the
-// attempt as 'sending' too; the user then gets no reminder until
+// attempt as 'sending' too. The user then gets no reminder until
 // frequency_days have passed, even if the message never arrived.
 func (p *pass) confirm(ctx context.Context, sendID, userID int64, status, reply string) error {
 	var err error

@@ -19,7 +19,7 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
-// Deps are what the server uses.
+// Deps are the components the server uses.
 type Deps struct {
 	Config   *config.Config
 	Store    *store.Store
@@ -138,8 +138,8 @@ func (s *Server) routes() {
 }
 
 // stripBase removes the public_url path prefix from requests that carry
-// it, so the dashboard answers both behind a proxy that keeps the prefix
-// and on the listen address directly.
+// it, so the dashboard serves both a proxy that keeps the prefix and
+// direct requests to the listen address.
 func (s *Server) stripBase(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		request := c.Request()

@@ -30,8 +30,8 @@ const (
 // NULL dates sort as the earliest date, like "never".
 //
 // NOTE: only id, email and last_reminder have an index. Sorting by
-// another column reads every in-scope user without MFA for each page;
-// keyset paging keeps that a scan with a bounded sort, never an OFFSET.
+// another column reads every in-scope user without MFA for each page.
+// Keyset paging keeps that a scan with a bounded sort, never an OFFSET.
 var sortColumns = map[string]string{
 	"id":            "u.id",
 	"name":          "CONCAT(u.first_name, ' ', u.last_name)",
@@ -137,7 +137,7 @@ type listedUser struct {
 	SortValue string `db:"sort_value"`
 }
 
-// where returns the filter conditions of q and their arguments, without
+// where builds the filter conditions of q and their arguments, without
 // the page position.
 func (s *Store) where(q UserQuery) (string, []any) {
 	conditions := []string{

@@ -4,6 +4,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -45,6 +46,7 @@ type Server struct {
 	logger   *slog.Logger
 	signer   *signer
 	failures *failures
+	repeats  *logLimiter
 	// allowed are the api.allowed_ips ranges; proxies the trusted proxies.
 	allowed []netip.Prefix
 	proxies []netip.Prefix
@@ -72,6 +74,7 @@ func New(deps Deps) (*Server, error) {
 		logger:   deps.Logger,
 		signer:   newSigner(deps.Config.SSOSecret),
 		failures: newFailures(),
+		repeats:  newLogLimiter(deps.Logger),
 		allowed:  networks(deps.Config.API.AllowedIPs),
 		proxies:  networks(deps.Config.TrustedProxies),
 		views:    views,
@@ -181,6 +184,10 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		case status >= 400:
 			level = slog.LevelWarn
 		}
+		if level >= slog.LevelWarn && !s.repeats.allow(fmt.Sprint("request ", status, " ", path),
+			time.Now()) {
+			return nil
+		}
 		s.logger.Log(c.Request().Context(), level, "HTTP request",
 			"method", c.Request().Method, "path", path, "status", status,
 			"duration", time.Since(started).Round(time.Microsecond),
@@ -208,8 +215,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	if status >= 500 {
-		s.logger.Error("Request failed", "method", c.Request().Method,
-			"path", c.Request().URL.Path, "error", err)
+		if s.repeats.allow("failed "+c.Request().Method+" "+c.Request().URL.Path, time.Now()) {
+			s.logger.Error("Request failed", "method", c.Request().Method,
+				"path", c.Request().URL.Path, "error", err)
+		}
 		if status == http.StatusServiceUnavailable {
 			message = "the WHMCS database is not available; see the daemon's log"
 		}

@@ -41,6 +41,12 @@ func (r *Runner) ProcessBatch(ctx context.Context, batchID int64) error {
 	defer lock.Release()
 	work := context.WithoutCancel(ctx)
 
+	// Another daemon may have sent the batch while this one waited for
+	// the lock.
+	if batch, err = r.store.Batch(work, batchID); err != nil || batch.Finished() {
+		return err
+	}
+
 	batch.Status = store.BatchRunning
 	if err := r.store.UpdateBatch(work, batch); err != nil {
 		return err

@@ -251,6 +251,7 @@ func (c *cli) open(ctx context.Context, needs ...config.Requirement) *env {
 		return nil
 	}
 	logger := newLogger(c.stderr, cfg.Log)
+	database.SetDriverLogger(logger)
 
 	db, err := database.Open(ctx, cfg.Database)
 	if err != nil {

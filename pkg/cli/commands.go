@@ -244,6 +244,10 @@ func (c *cli) remind(ctx context.Context, args []string) int {
 	case reminder.StatusFailed:
 		return c.fail(exitFailure, fmt.Errorf("reminder to user %d failed: %s", *userID,
 			outcome.Reason))
+	case reminder.StatusUnconfirmed:
+		return c.fail(exitFailure, fmt.Errorf("reminder to user %d may have been delivered: "+
+			"the connection failed after the message was sent, so it counts as sent and is "+
+			"not sent again before frequency_days pass (%s)", *userID, outcome.Reason))
 	default:
 		return c.fail(exitFailure, fmt.Errorf("no reminder sent to user %d: %s", *userID,
 			outcome.Reason))

@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -96,4 +98,25 @@ func connectHint(err error) string {
 			"and reachable from this machine"
 	}
 	return ""
+}
+
+// driverLogger writes the MySQL driver's own messages, such as a dropped
+// connection, to slog.
+type driverLogger struct {
+	logger *slog.Logger
+}
+
+func (d driverLogger) Print(v ...any) {
+	d.logger.Warn("MySQL driver", "message", strings.TrimSpace(fmt.Sprint(v...)))
+}
+
+var driverLoggerOnce sync.Once
+
+// SetDriverLogger sends the MySQL driver's messages to logger instead of
+// standard error in the log package's format. The driver keeps one logger
+// per process, so only the first call takes effect.
+func SetDriverLogger(logger *slog.Logger) {
+	driverLoggerOnce.Do(func() {
+		_ = mysql.SetLogger(driverLogger{logger: logger})
+	})
 }

@@ -80,8 +80,10 @@ func (r *Runner) ProcessBatch(ctx context.Context, batchID int64) error {
 		return ctx.Err()
 	}
 	if pass.abort != nil {
-		return r.failBatch(work, batch, fmt.Errorf("stopped because the mail server failed: %w",
-			pass.abort))
+		// The mail server may be back in a minute: the batch waits for the
+		// worker's next round and then retries the users not sent yet.
+		return r.requeueBatch(work, batch, fmt.Errorf("paused because the mail server "+
+			"failed, retrying every minute: %w", pass.abort))
 	}
 	return r.finishBatch(work, batch, store.BatchDone, nil)
 }
@@ -148,9 +150,13 @@ func (b *batchRun) visit(ctx context.Context, user store.User) error {
 		reason = ReasonOutOfScope
 	case user.HasMFA():
 		reason = ReasonTurnedOn
-	case !b.selection.Force && user.LastRemindedAt.Valid && !user.LastRemindedAt.Time.Before(b.cutoff):
+	case b.selection.Force && user.RemindedAfter(b.batch.CreatedAt.Time):
+		// A pass reached the user while this request waited for the lock.
+		reason = fmt.Sprintf("reminded by another send at %s, after this request",
+			user.LastReminder().Time.Format("2006-01-02 15:04 UTC"))
+	case !b.selection.Force && user.RemindedSince(b.cutoff):
 		reason = fmt.Sprintf("reminded within the frequency, last on %s",
-			user.LastRemindedAt.Time.Format("2006-01-02 15:04 UTC"))
+			user.LastReminder().Time.Format("2006-01-02 15:04 UTC"))
 	}
 	if reason != "" {
 		return b.skip(ctx, user, reason)
@@ -172,6 +178,20 @@ func (b *batchRun) skip(ctx context.Context, user store.User, reason string) err
 		reason, b.runner.now())
 }
 
+func (r *Runner) requeueBatch(ctx context.Context, batch store.Batch, cause error) error {
+	r.logger.Warn("Reminder batch paused", "batch_id", batch.ID, "error", cause)
+	if err := r.store.CountBatch(ctx, &batch); err != nil {
+		return err
+	}
+	text := cause.Error()
+	batch.Status, batch.Error = store.BatchQueued, &text
+	batch.Total = batch.Sent + batch.Skipped + batch.Failed
+	if err := r.store.UpdateBatch(ctx, batch); err != nil {
+		return err
+	}
+	return cause
+}
+
 func (r *Runner) failBatch(ctx context.Context, batch store.Batch, cause error) error {
 	r.logger.Error("Reminder batch failed", "batch_id", batch.ID, "error", cause)
 	if err := r.finishBatch(ctx, batch, store.BatchFailed, cause); err != nil {
@@ -188,6 +208,7 @@ func (r *Runner) finishBatch(ctx context.Context, batch store.Batch, status stri
 	batch.Status = status
 	batch.Total = batch.Sent + batch.Skipped + batch.Failed
 	batch.FinishedAt = store.NullTime{Time: r.now(), Valid: true}
+	batch.Error = nil
 	if cause != nil {
 		text := cause.Error()
 		batch.Error = &text

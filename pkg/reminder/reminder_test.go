@@ -105,7 +105,7 @@ func TestOnlyOnePassAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.Runner.Run(context.Background(), reminder.Options{Trigger: store.TriggerCLI})
-	if err == nil || !strings.Contains(err.Error(), "another reminder pass is running") {
+	if err == nil || !strings.Contains(err.Error(), "another reminder pass or batch is running") {
 		t.Errorf("Run while another pass holds the lock: error %v", err)
 	}
 	if n := len(h.SMTP.Messages()); n != 0 {
@@ -430,5 +430,134 @@ func TestLockLossIsDetected(t *testing.T) {
 	}
 	if err := lock.Held(context.Background()); !errors.Is(err, store.ErrLockLost) {
 		t.Errorf("Held after the lock connection was killed = %v, want ErrLockLost", err)
+	}
+}
+
+func TestInterruptedAttemptBlocksBatchResend(t *testing.T) {
+	h := stacktest.New(t)
+	user, _ := h.FX.Owner(whmcsfixture.User{Email: "pending@example.test"}, whmcsfixture.Client{})
+	ctx := context.Background()
+	if _, err := h.Store.ClaimSend(ctx, store.Send{UserID: user, Email: "pending@example.test",
+		Trigger: store.TriggerSchedule}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	never, err := h.Store.CountUsers(ctx, store.UserQuery{Reminded: store.RemindedNever})
+	if err != nil || never != 0 {
+		t.Errorf("users never reminded = %d (%v), want 0: a pending attempt counts", never, err)
+	}
+	id, err := h.Store.CreateBatch(ctx, "11111111111111111111111111111111", "tester", "test",
+		store.Selection{Filter: &store.UserQuery{}}, 1, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Runner.ProcessBatch(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.SMTP.Messages()); n != 0 {
+		t.Errorf("batch sent %d messages to a user with a pending attempt", n)
+	}
+}
+
+func TestForcedSendSkipsUserRemindedMeanwhile(t *testing.T) {
+	h := stacktest.New(t)
+	user, _ := h.FX.Owner(whmcsfixture.User{Email: "meanwhile@example.test"}, whmcsfixture.Client{})
+	ctx := context.Background()
+	requested := time.Now().UTC().Add(-time.Minute)
+
+	// A pass reminds the user after the request was made.
+	sendID, err := h.Store.ClaimSend(ctx, store.Send{UserID: user, Trigger: store.TriggerSchedule},
+		requested.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.CompleteSend(ctx, sendID, user, store.SendSent, "250 ok",
+		requested.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+
+	h.Runner.SetClock(func() time.Time { return requested })
+	_, err = h.Runner.RemindUser(ctx, user, store.TriggerCLI, "test")
+	if !errors.Is(err, reminder.ErrNotDue) {
+		t.Errorf("RemindUser requested before the pass's send: error %v, want ErrNotDue", err)
+	}
+
+	id, err := h.Store.CreateBatch(ctx, "22222222222222222222222222222222", "tester", "test",
+		store.Selection{UserIDs: []int64{user}, Force: true}, 1, requested)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Runner.ProcessBatch(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.SMTP.Messages()); n != 0 {
+		t.Errorf("forced sends requested before the pass sent %d messages", n)
+	}
+}
+
+func TestScheduledPassWaitsForLock(t *testing.T) {
+	h := stacktest.New(t)
+	h.FX.Owner(whmcsfixture.User{Email: "waits@example.test"}, whmcsfixture.Client{})
+	held, err := h.Store.LockRun(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		held.Release()
+	}()
+
+	summary, err := h.Runner.Run(context.Background(), reminder.Options{
+		Trigger: store.TriggerSchedule, LockWait: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("scheduled pass while a batch held the lock: %v", err)
+	}
+	if summary.Sent != 1 {
+		t.Errorf("summary %s, want the user sent once the lock was free", summary.Line())
+	}
+}
+
+func TestBatchResumesAfterMailServerFailure(t *testing.T) {
+	h := stacktest.New(t)
+	for _, email := range []string{"m1@example.test", "m2@example.test", "m3@example.test"} {
+		h.FX.Owner(whmcsfixture.User{Email: email}, whmcsfixture.Client{})
+	}
+	ctx := context.Background()
+	id, err := h.Store.CreateBatch(ctx, "33333333333333333333333333333333", "tester", "test",
+		store.Selection{Filter: &store.UserQuery{}}, 3, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	down := *h.Config
+	down.SMTP.Port = 1
+	failing := reminder.New(h.Store, h.Settings, &down, stacktest.NewTransport(down.SMTP, h.Logger),
+		h.Logger)
+	if err := failing.ProcessBatch(ctx, id); err == nil {
+		t.Fatal("ProcessBatch with the mail server down returned no error")
+	}
+	batch, err := h.Store.Batch(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batch.Status != store.BatchQueued || batch.Error == nil {
+		t.Errorf("batch after a mail server failure: status %s, error %v; want queued with the error",
+			batch.Status, batch.Error)
+	}
+
+	if err := h.Runner.ProcessBatch(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"m1@example.test", "m2@example.test", "m3@example.test"} {
+		if n := len(h.SMTP.MessagesTo(email)); n != 1 {
+			t.Errorf("%s got %d messages, want 1", email, n)
+		}
+	}
+	if batch, err = h.Store.Batch(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if batch.Status != store.BatchDone || batch.Sent != 3 || batch.Failed != 0 || batch.Error != nil {
+		t.Errorf("batch = %s sent=%d failed=%d error=%v, want done with 3 sent and no error",
+			batch.Status, batch.Sent, batch.Failed, batch.Error)
 	}
 }

@@ -39,6 +39,7 @@ const (
 	ReasonHasMFA           = "the user has two-factor authentication"
 	ReasonNotAttempted     = "not attempted because the mail server failed; still due"
 	ReasonStopped          = "not attempted because the daemon is stopping; still due"
+	ReasonJustReminded     = "the user was reminded by another send"
 )
 
 // Outcome is the result of one user's reminder.
@@ -111,6 +112,9 @@ type Options struct {
 	DryRun bool
 	// Trigger is store.TriggerSchedule or store.TriggerCLI.
 	Trigger string
+	// LockWait is how long to wait for another pass or batch that holds the
+	// lock; 0 gives up at once.
+	LockWait time.Duration
 	// OnOutcome, when set, receives every outcome as it happens.
 	OnOutcome func(Outcome)
 }
@@ -171,12 +175,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (summary Summary, err er
 
 	var lock *store.Lock
 	if !opts.DryRun {
-		lock, err = r.store.LockRun(ctx)
+		lock, err = r.store.LockRunWait(ctx, opts.LockWait)
 		if errors.Is(err, store.ErrLocked) {
-			return summary, fmt.Errorf("another reminder pass is running on this database; " +
-				"try again when it has finished")
+			err = fmt.Errorf("another reminder pass or batch is running on this database " +
+				"and did not finish in time; try again when it has finished")
 		}
 		if err != nil {
+			r.recordUnstartedRun(opts.Trigger, started, err)
 			return summary, err
 		}
 		defer lock.Release()
@@ -188,6 +193,23 @@ func (r *Runner) Run(ctx context.Context, opts Options) (summary Summary, err er
 		defer func() { r.finishRun(runID, summary, err) }()
 	}
 	return r.runPass(ctx, opts, started, lock)
+}
+
+// recordUnstartedRun records a scheduled pass that could not start, so the
+// settings page shows it. Other triggers report the error to whoever ran
+// them.
+func (r *Runner) recordUnstartedRun(trigger string, started time.Time, cause error) {
+	if trigger != store.TriggerSchedule {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	runID, err := r.store.StartRun(ctx, trigger, started)
+	if err != nil {
+		r.logger.Error("Recording the reminder pass failed", "error", err)
+		return
+	}
+	r.finishRun(runID, Summary{}, cause)
 }
 
 // finishRun records the end of a pass. It uses its own context, because
@@ -296,6 +318,7 @@ const remindLockWait = 30 * time.Second
 // for a running pass, so the two never email the same user at once.
 func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
 	by string) (Outcome, error) {
+	requested := r.now()
 	lock, err := r.store.LockRunWait(ctx, remindLockWait)
 	if errors.Is(err, store.ErrLocked) {
 		return Outcome{UserID: userID}, fmt.Errorf("a reminder pass is running on this " +
@@ -318,6 +341,13 @@ func (r *Runner) RemindUser(ctx context.Context, userID int64, trigger,
 	if user.HasMFA() {
 		return skipped(user, ReasonHasMFA), fmt.Errorf("user %d: %w: %s (%s)",
 			userID, ErrNotDue, ReasonHasMFA, user.SecondFactor)
+	}
+	// A pass that held the lock while this request waited may have
+	// reminded the user already.
+	if user.RemindedAfter(requested) {
+		reason := fmt.Sprintf("%s at %s, while this request waited", ReasonJustReminded,
+			user.LastReminder().Time.Format("15:04:05 UTC"))
+		return skipped(user, reason), fmt.Errorf("user %d: %w: %s", userID, ErrNotDue, reason)
 	}
 
 	snapshot, err := r.settings.Get(work)

@@ -12,6 +12,11 @@ import (
 	"github.com/mfa-reminder/mfa-reminder/pkg/store"
 )
 
+// scheduleLockWait is how long the daily pass waits for a dashboard batch
+// or a pass of another daemon that holds the lock, instead of skipping
+// the day.
+const scheduleLockWait = 2 * time.Hour
+
 // PassJobName is the scheduler's name for the daily reminder pass.
 const PassJobName = "reminder pass"
 
@@ -39,7 +44,8 @@ func Schedule(cfg *config.Config, r *Runner, logger *slog.Logger,
 	job, err := scheduler.NewJob(
 		gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(uint(hour), uint(minute), 0))),
 		gocron.NewTask(func(ctx context.Context) {
-			summary, err := r.Run(ctx, Options{Trigger: store.TriggerSchedule})
+			summary, err := r.Run(ctx, Options{Trigger: store.TriggerSchedule,
+				LockWait: scheduleLockWait})
 			if err != nil {
 				logger.Error("Reminder pass failed", "error", err, "due", summary.Due,
 					"sent", summary.Sent, "failed", summary.Failed)

@@ -166,7 +166,8 @@ func (s *Server) waitForBatch(ctx context.Context, id int64) {
 	deadline := time.Now().Add(batchWait)
 	for time.Now().Before(deadline) {
 		batch, err := s.store.Batch(ctx, id)
-		if err != nil || batch.Finished() {
+		// A batch with an error has finished or paused until its retry.
+		if err != nil || batch.Finished() || batch.Error != nil {
 			return
 		}
 		select {

@@ -264,7 +264,7 @@ func (s *Server) usersCSV(c echo.Context) error {
 		}
 		record := []string{strconv.FormatInt(user.ID, 10), user.FirstName, user.LastName,
 			user.Email, role, strings.Join(names, "; "), csvTime(user.LastLogin),
-			csvTime(user.LastRemindedAt), strconv.Itoa(user.RemindersSent), user.Language}
+			csvTime(user.LastReminder()), strconv.Itoa(user.RemindersSent), user.Language}
 		for i := range record {
 			record[i] = csvCell(record[i])
 		}

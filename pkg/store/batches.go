@@ -169,14 +169,16 @@ func (s *Store) BatchSends(ctx context.Context, batchID int64) ([]Send, error) {
 }
 
 // BatchUsersDone returns the users that already have a reminder in the
-// batch, so a batch resumed after a restart skips them.
+// batch, so a resumed batch skips them. Failed attempts do not count, so
+// a batch that stopped because the mail server failed tries them again.
 func (s *Store) BatchUsersDone(ctx context.Context, batchID int64) (map[int64]bool, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 
 	var ids []int64
 	err := s.db.SelectContext(ctx, &ids,
-		"SELECT user_id FROM mod_mfa_reminder_sends WHERE batch_id = ?", batchID)
+		"SELECT user_id FROM mod_mfa_reminder_sends WHERE batch_id = ? AND status <> ?",
+		batchID, SendFailed)
 	if err != nil {
 		return nil, fmt.Errorf("list users done in batch %d: %w", batchID, err)
 	}
@@ -187,8 +189,9 @@ func (s *Store) BatchUsersDone(ctx context.Context, batchID int64) (map[int64]bo
 	return done, nil
 }
 
-// CountBatch fills the batch's sent, skipped and failed counts from its
-// reminders.
+// CountBatch fills the batch's counts from the latest reminder of each
+// user in it: sent, skipped, and failed, which includes unconfirmed
+// messages and attempts still marked 'sending'.
 func (s *Store) CountBatch(ctx context.Context, batch *Batch) error {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
@@ -198,8 +201,11 @@ func (s *Store) CountBatch(ctx context.Context, batch *Batch) error {
 		Count  int    `db:"count"`
 	}
 	err := s.db.SelectContext(ctx, &counts, `
-		SELECT status, COUNT(*) AS count FROM mod_mfa_reminder_sends
-		WHERE batch_id = ? GROUP BY status`, batch.ID)
+		SELECT latest.status, COUNT(*) AS count
+		FROM mod_mfa_reminder_sends latest
+		JOIN (SELECT MAX(id) AS id FROM mod_mfa_reminder_sends WHERE batch_id = ?
+			GROUP BY user_id) last ON last.id = latest.id
+		GROUP BY latest.status`, batch.ID)
 	if err != nil {
 		return fmt.Errorf("count reminders of batch %d: %w", batch.ID, err)
 	}
@@ -207,11 +213,11 @@ func (s *Store) CountBatch(ctx context.Context, batch *Batch) error {
 	for _, count := range counts {
 		switch count.Status {
 		case SendSent:
-			batch.Sent = count.Count
+			batch.Sent += count.Count
 		case SendSkipped:
-			batch.Skipped = count.Count
-		case SendFailed:
-			batch.Failed = count.Count
+			batch.Skipped += count.Count
+		default:
+			batch.Failed += count.Count
 		}
 	}
 	return nil

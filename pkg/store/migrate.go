@@ -145,6 +145,12 @@ var migrations = []migration{
 			KEY expires_at (expires_at)
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
 	},
+	{
+		// Milliseconds, so a send can be ordered against a request made in
+		// the same second.
+		`ALTER TABLE mod_mfa_reminder_users MODIFY last_reminded_at DATETIME(3) NULL,
+			MODIFY last_attempt_at DATETIME(3) NULL`,
+	},
 }
 
 // SchemaVersion is the version the daemon's tables have after Migrate.

@@ -171,11 +171,15 @@ func (s *Store) where(q UserQuery) (string, []any) {
 		args = append(args, q.ClientGroup)
 		args = append(args, s.statusArgs()...)
 	}
+	// An attempt still marked 'sending' counts as a reminder.
+	pending := `EXISTS (SELECT 1 FROM mod_mfa_reminder_sends pending
+		WHERE pending.user_id = u.id AND pending.status = 'sending'
+			AND pending.trigger_type <> 'test')`
 	switch q.Reminded {
 	case RemindedNever:
-		conditions = append(conditions, "r.last_reminded_at IS NULL")
+		conditions = append(conditions, "r.last_reminded_at IS NULL AND NOT "+pending)
 	case RemindedStill:
-		conditions = append(conditions, "r.last_reminded_at IS NOT NULL")
+		conditions = append(conditions, "(r.last_reminded_at IS NOT NULL OR "+pending+")")
 	}
 
 	return strings.Join(conditions, " AND "), args

@@ -33,6 +33,32 @@ type User struct {
 	LastRemindedAt NullTime `db:"last_reminded_at"`
 	RemindersSent  int      `db:"reminders_sent"`
 	DismissedAt    NullTime `db:"dismissed_at"`
+	// PendingSince is the time of the newest attempt still marked
+	// 'sending': a process stopped before it learned whether the server
+	// took the message. It counts as a reminder at that time.
+	PendingSince NullTime `db:"pending_since"`
+}
+
+// RemindedSince reports whether the user got a reminder, or an attempt
+// that may have delivered one, at or after t.
+func (u User) RemindedSince(t time.Time) bool {
+	return (u.LastRemindedAt.Valid && !u.LastRemindedAt.Time.Before(t)) ||
+		(u.PendingSince.Valid && !u.PendingSince.Time.Before(t))
+}
+
+// RemindedAfter reports whether the user got a reminder, or an attempt
+// that may have delivered one, after t. Times are stored in milliseconds.
+func (u User) RemindedAfter(t time.Time) bool {
+	return u.LastReminder().Valid && u.LastReminder().Time.After(t.Truncate(time.Millisecond))
+}
+
+// LastReminder returns the later of the last reminder and the pending
+// attempt, or an invalid time when there is neither.
+func (u User) LastReminder() NullTime {
+	if u.PendingSince.Valid && (!u.LastRemindedAt.Valid || u.PendingSince.Time.After(u.LastRemindedAt.Time)) {
+		return u.PendingSince
+	}
+	return u.LastRemindedAt
 }
 
 // HasMFA reports whether the user has any two-factor module enabled. WHMCS
@@ -72,7 +98,10 @@ func (s *Store) selectUsers(where string) string {
 			COALESCE(c.language, '') AS client_language,
 			COALESCE(c.companyname, '') AS company_name,
 			r.last_reminded_at, COALESCE(r.reminders_sent, 0) AS reminders_sent,
-			r.dismissed_at
+			r.dismissed_at,
+			(SELECT MAX(pending.created_at) FROM mod_mfa_reminder_sends pending
+				WHERE pending.user_id = u.id AND pending.status = 'sending'
+					AND pending.trigger_type <> 'test') AS pending_since
 		FROM tblusers u
 		LEFT JOIN tblusers_clients uc ON uc.id = (
 			SELECT pick.id FROM tblusers_clients pick
@@ -117,7 +146,8 @@ func (s *Store) DueUsers(ctx context.Context, remindedBefore time.Time, afterID 
 		WHERE u.id > ? AND uc.id IS NOT NULL AND NOT ` + mfaOn + `
 			AND (r.last_reminded_at IS NULL OR r.last_reminded_at < ?)
 			AND NOT EXISTS (SELECT 1 FROM mod_mfa_reminder_sends claim
-				WHERE claim.user_id = u.id AND claim.status = ? AND claim.created_at >= ?)
+				WHERE claim.user_id = u.id AND claim.status = ? AND claim.created_at >= ?
+					AND claim.trigger_type <> 'test')
 		ORDER BY u.id
 		LIMIT ?`)
 

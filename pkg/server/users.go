@@ -168,21 +168,23 @@ func (s *Server) users(c echo.Context) error {
 }
 
 func (s *Server) listURL(filter url.Values, key, value string) string {
-	values := url.Values{}
-	for name, list := range filter {
-		values[name] = list
-	}
+	values := cloneValues(filter)
 	values.Set(key, value)
 	return s.url("/users") + "?" + values.Encode()
+}
+
+func cloneValues(values url.Values) url.Values {
+	clone := make(url.Values, len(values))
+	for name, list := range values {
+		clone[name] = append([]string(nil), list...)
+	}
+	return clone
 }
 
 // sortColumn returns the header of a column that sorts by key; a second
 // click on the current column reverses the order.
 func (s *Server) sortColumn(filter url.Values, q store.UserQuery, key, label string) column {
-	values := url.Values{}
-	for name, list := range filter {
-		values[name] = list
-	}
+	values := cloneValues(filter)
 	values.Set("sort", key)
 	values.Del("dir")
 	col := column{Label: label}

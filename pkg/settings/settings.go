@@ -140,13 +140,6 @@ func (p *Provider) refresh(done chan struct{}) {
 	close(done)
 }
 
-// Invalidate drops the cached settings.
-func (p *Provider) Invalidate() {
-	p.mu.Lock()
-	p.cached = nil
-	p.mu.Unlock()
-}
-
 func (p *Provider) load(ctx context.Context) (*Snapshot, error) {
 	addon, err := p.store.AddonSettings(ctx)
 	if err != nil {

@@ -174,21 +174,6 @@ func truncateText(s string, n int) string {
 	return string(runes[:n-1]) + "…"
 }
 
-// Sends returns the attempts for one user, newest first.
-func (s *Store) Sends(ctx context.Context, userID int64) ([]Send, error) {
-	ctx, cancel := s.withTimeout(ctx)
-	defer cancel()
-
-	var sends []Send
-	err := s.db.SelectContext(ctx, &sends, `
-		SELECT `+sendColumns+`
-		FROM mod_mfa_reminder_sends WHERE user_id = ? ORDER BY id DESC`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list reminders of user %d: %w", userID, err)
-	}
-	return sends, nil
-}
-
 // Dismiss records that the user closed the client-area alert at at.
 func (s *Store) Dismiss(ctx context.Context, userID int64, at time.Time) error {
 	ctx, cancel := s.withTimeout(ctx)

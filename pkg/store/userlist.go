@@ -171,10 +171,7 @@ func (s *Store) where(q UserQuery) (string, []any) {
 		args = append(args, q.ClientGroup)
 		args = append(args, s.statusArgs()...)
 	}
-	// An attempt still marked 'sending' counts as a reminder.
-	pending := `EXISTS (SELECT 1 FROM mod_mfa_reminder_sends pending
-		WHERE pending.user_id = u.id AND pending.status = 'sending'
-			AND pending.trigger_type <> 'test')`
+	pending := "EXISTS (SELECT 1 FROM " + pendingAttempt + ")"
 	switch q.Reminded {
 	case RemindedNever:
 		conditions = append(conditions, "r.last_reminded_at IS NULL AND NOT "+pending)

@@ -73,6 +73,13 @@ func (u User) HasMFA() bool {
 // mfaOn is the SQL condition for a user with MFA, the same rule as HasMFA.
 const mfaOn = "TRIM(COALESCE(u.second_factor, '')) <> ''"
 
+// pendingAttempt selects, as table alias pending, the attempts to user u
+// still marked 'sending', which count as reminders. Test messages do not,
+// because they go to another address.
+const pendingAttempt = `mod_mfa_reminder_sends pending
+	WHERE pending.user_id = u.id AND pending.status = 'sending'
+		AND pending.trigger_type <> 'test'`
+
 // InScope reports whether the user is linked to a client account whose
 // status is in scope.
 func (u User) InScope() bool {
@@ -99,9 +106,7 @@ func (s *Store) selectUsers(where string) string {
 			COALESCE(c.companyname, '') AS company_name,
 			r.last_reminded_at, COALESCE(r.reminders_sent, 0) AS reminders_sent,
 			r.dismissed_at,
-			(SELECT MAX(pending.created_at) FROM mod_mfa_reminder_sends pending
-				WHERE pending.user_id = u.id AND pending.status = 'sending'
-					AND pending.trigger_type <> 'test') AS pending_since
+			(SELECT MAX(pending.created_at) FROM ` + pendingAttempt + `) AS pending_since
 		FROM tblusers u
 		LEFT JOIN tblusers_clients uc ON uc.id = (
 			SELECT pick.id FROM tblusers_clients pick
@@ -145,35 +150,16 @@ func (s *Store) DueUsers(ctx context.Context, remindedBefore time.Time, afterID 
 	query := s.selectUsers(`
 		WHERE u.id > ? AND uc.id IS NOT NULL AND NOT ` + mfaOn + `
 			AND (r.last_reminded_at IS NULL OR r.last_reminded_at < ?)
-			AND NOT EXISTS (SELECT 1 FROM mod_mfa_reminder_sends claim
-				WHERE claim.user_id = u.id AND claim.status = ? AND claim.created_at >= ?
-					AND claim.trigger_type <> 'test')
+			AND NOT EXISTS (SELECT 1 FROM ` + pendingAttempt + `
+				AND pending.created_at >= ?)
 		ORDER BY u.id
 		LIMIT ?`)
 
 	var users []User
 	err := s.db.SelectContext(ctx, &users, query,
-		s.statusArgs(afterID, remindedBefore, SendSending, remindedBefore, limit)...)
+		s.statusArgs(afterID, remindedBefore, remindedBefore, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list users due for a reminder: %w", err)
-	}
-	return users, nil
-}
-
-// UsersWithoutMFA returns up to limit in-scope users without MFA whose id
-// is above afterID, in id order.
-func (s *Store) UsersWithoutMFA(ctx context.Context, afterID int64, limit int) ([]User, error) {
-	ctx, cancel := s.withTimeout(ctx)
-	defer cancel()
-
-	query := s.selectUsers(`
-		WHERE u.id > ? AND uc.id IS NOT NULL AND NOT ` + mfaOn + `
-		ORDER BY u.id
-		LIMIT ?`)
-
-	var users []User
-	if err := s.db.SelectContext(ctx, &users, query, s.statusArgs(afterID, limit)...); err != nil {
-		return nil, fmt.Errorf("list users without MFA: %w", err)
 	}
 	return users, nil
 }

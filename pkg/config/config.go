@@ -86,7 +86,7 @@ type SMTPConfig struct {
 	Port     int    `yaml:"port"`
 	Username string `yaml:"username"`
 	Password string `yaml:"password"`
-	// Encryption is none, starttls or tls.
+	// Encryption is the connection security: none, starttls or tls.
 	Encryption string `yaml:"encryption"`
 	// From and FromName default to the WHMCS Email and CompanyName settings.
 	From     string `yaml:"from"`

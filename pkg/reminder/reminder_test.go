@@ -498,13 +498,13 @@ func TestForcedSendSkipsUserRemindedMeanwhile(t *testing.T) {
 func TestScheduledPassWaitsForLock(t *testing.T) {
 	h := stacktest.New(t)
 	h.FX.Owner(whmcsfixture.User{Email: "waits@example.test"}, whmcsfixture.Client{})
-	held, err := h.Store.LockRun(context.Background())
+	batchLock, err := h.Store.LockRun(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
 		time.Sleep(1500 * time.Millisecond)
-		held.Release()
+		batchLock.Release()
 	}()
 
 	summary, err := h.Runner.Run(context.Background(), reminder.Options{

@@ -196,8 +196,8 @@ func (r *Runner) Run(ctx context.Context, opts Options) (summary Summary, err er
 }
 
 // recordUnstartedRun records a scheduled pass that could not start, so the
-// settings page shows it. Other triggers report the error to whoever ran
-// them.
+// settings page shows it. Other triggers return the error to the command
+// or request that started them.
 func (r *Runner) recordUnstartedRun(trigger string, started time.Time, cause error) {
 	if trigger != store.TriggerSchedule {
 		return

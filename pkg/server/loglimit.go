@@ -7,7 +7,7 @@ import (
 )
 
 // Repeated log lines: at most repeatBurst lines with the same key are
-// written per repeatWindow; the rest are counted and reported once the
+// written per repeatWindow. The rest are counted and reported once the
 // window ends, so a database outage under load does not flood the log.
 const (
 	repeatWindow = time.Minute

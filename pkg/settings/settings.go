@@ -88,7 +88,7 @@ const maxStale = 5 * time.Minute
 const loadTimeout = 10 * time.Second
 
 // Get returns the settings, reading WHMCS at most once per TTL. One read
-// runs at a time; meanwhile callers get the previous settings if they are
+// runs at a time. Meanwhile callers get the previous settings if they are
 // at most maxStale old, and otherwise wait for the read or for ctx.
 func (p *Provider) Get(ctx context.Context) (*Snapshot, error) {
 	p.mu.Lock()

@@ -40,7 +40,7 @@ type Server struct {
 	messages []Message
 	rejected map[string]*smtp.SMTPError
 	// stalled maps a recipient to how long the server waits before it
-	// answers the end of that recipient's message.
+	// replies to the end of that recipient's message.
 	stalled map[string]time.Duration
 }
 
@@ -92,7 +92,7 @@ func (s *Server) Reject(address string, code int, text string) {
 }
 
 // Stall makes the server keep a message to address, then wait for delay
-// before it answers the end of DATA, as an overloaded server does.
+// before it replies to the end of DATA, as an overloaded server does.
 func (s *Server) Stall(address string, delay time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -169,8 +169,8 @@ func BenchmarkStats(b *testing.B) {
 }
 
 // BenchmarkEachUser measures a full export of the users without MFA, as
-// /users.csv reads it; allocations per run stay in proportion to the
-// users while live memory stays at one page.
+// /users.csv reads it. Allocations per run grow with the users, while
+// live memory stays at one page.
 func BenchmarkEachUser(b *testing.B) {
 	s := bigStore(b)
 	ctx := context.Background()

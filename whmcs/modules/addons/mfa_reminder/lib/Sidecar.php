@@ -271,9 +271,9 @@ final class Sidecar
             CURLOPT_HEADER => false,
             CURLOPT_FOLLOWLOCATION => false,
             CURLOPT_PROXY => '',
-            // The libcurl manual (CURLOPT_TIMEOUT_MS, CURLOPT_NOSIGNAL) says
-            // that timeouts may use SIGALRM unless NOSIGNAL is set, which
-            // multi-threaded servers must avoid. NOTE: with NOSIGNAL, a
+            // According to the libcurl manual (CURLOPT_TIMEOUT_MS,
+            // CURLOPT_NOSIGNAL), timeouts may use SIGALRM unless NOSIGNAL is
+            // set, and multi-threaded servers must avoid that signal. NOTE: with NOSIGNAL, a
             // libcurl built with the standard system resolver cannot time
             // out a slow DNS lookup of a host name in sidecar_url (threaded
             // and c-ares builds can), so an IP address is safer.

@@ -65,7 +65,7 @@ final class SsoToken
 
     /**
      * Encodes a value as JSON and the JSON as base64url. Invalid UTF-8 in a
-     * username becomes U+FFFD, so encoding cannot fail on it.
+     * username becomes U+FFFD, so it does not make the encoding fail.
      *
      * @param array $value
      *
